@@ -1,0 +1,177 @@
+import { parse } from 'qs';
+import { BadRequestError } from '../common/domain-errors';
+import { parseRuntimesQuery } from './runtimes-query';
+
+const MAX = 100;
+/** The query object exactly as express' extended query parser builds it. */
+const query = (qs: string): Record<string, unknown> => parse(qs);
+
+function errorOf(qs: string): string {
+  try {
+    parseRuntimesQuery(query(qs), MAX);
+  } catch (err) {
+    expect(err).toBeInstanceOf(BadRequestError);
+    return (err as BadRequestError).message;
+  }
+  throw new Error(`expected ?${qs} to be refused`);
+}
+
+describe('parseRuntimesQuery', () => {
+  describe('paging', () => {
+    it('defaults to the first page of the maximum size', () => {
+      const { page, pageSize } = parseRuntimesQuery({}, MAX);
+      expect({ page, pageSize }).toEqual({ page: 1, pageSize: MAX });
+    });
+
+    it.each([
+      ['page=2&page_size=10', 2, 10],
+      ['page=1&page_size=1', 1, 1],
+      ['page_size=100', 1, 100],
+      ['page=%2B3&page_size=007', 3, 7],
+      ['page=9007199254740991', 9007199254740991, MAX],
+    ])('accepts ?%s', (qs, page, pageSize) => {
+      expect(parseRuntimesQuery(query(qs), MAX)).toMatchObject({ page, pageSize });
+    });
+
+    it.each([
+      ['page_size=abc', 'page_size has to be an integer'],
+      ['page_size=', 'page_size has to be an integer'],
+      ['page_size=1.5', 'page_size has to be an integer'],
+      ['page_size=1e2', 'page_size has to be an integer'],
+      ['page_size=+5', 'page_size has to be an integer'],
+      ['page_size[a]=5', 'page_size has to be an integer'],
+      ['page_size=5&page_size=6', 'page_size has to be one parameter'],
+      ['page_size=101', 'page_size is bigger than maxPage(100)'],
+      ['page_size=99999999999999999999', 'page_size has to be an integer'],
+      ['page_size=0', 'page_size cannot be smaller than 1'],
+      ['page_size=-1', 'page_size cannot be smaller than 1'],
+      ['page=x', 'page has to be an integer'],
+      ['page=', 'page has to be an integer'],
+      ['page=2.0', 'page has to be an integer'],
+      ['page[a]=1', 'page has to be an integer'],
+      ['page=1&page=2', 'page has to be one parameter'],
+      ['page=0', 'page cannot be smaller than 1'],
+      ['page=-3', 'page cannot be smaller than 1'],
+      ['page=9007199254740993', 'page has to be an integer'],
+      // Like KEB, page_size is checked before page.
+      ['page=0&page_size=0', 'page_size cannot be smaller than 1'],
+    ])('refuses ?%s with "%s"', (qs, message) => {
+      expect(errorOf(qs)).toBe(`while getting query parameters: ${message}`);
+    });
+
+    it('names the configured maximum', () => {
+      expect(() => parseRuntimesQuery(query('page_size=11'), 10)).toThrow(
+        'while getting query parameters: page_size is bigger than maxPage(10)',
+      );
+    });
+  });
+
+  describe('filters', () => {
+    it('is empty without filters and hides deprovisioned runtimes by default', () => {
+      expect(parseRuntimesQuery({}, MAX).filter).toEqual({
+        globalAccountIds: [],
+        subaccountIds: [],
+        instanceIds: [],
+        runtimeIds: [],
+        providerRegions: [],
+        shootNames: [],
+        planNames: [],
+        platformRegions: [],
+        state: { kind: 'except', states: ['deprovisioned'] },
+      });
+    });
+
+    it('maps every parameter to its filter, repeated values as alternatives', () => {
+      const { filter } = parseRuntimesQuery(
+        query(
+          'account=ga1&account=ga2&subaccount=sa&instance_id=i1&runtime_id=r1&runtime_id=r2&region=eu-west-1' +
+            '&shoot=c-1&plan=aws&plan=azure&platform_region=cf-eu11',
+        ),
+        MAX,
+      );
+      expect(filter).toMatchObject({
+        globalAccountIds: ['ga1', 'ga2'],
+        subaccountIds: ['sa'],
+        instanceIds: ['i1'],
+        runtimeIds: ['r1', 'r2'],
+        providerRegions: ['eu-west-1'],
+        shootNames: ['c-1'],
+        planNames: ['aws', 'azure'],
+        platformRegions: ['cf-eu11'],
+      });
+    });
+
+    it('drops duplicate values', () => {
+      expect(parseRuntimesQuery(query('account=a&account=a&account=b'), MAX).filter.globalAccountIds).toEqual([
+        'a',
+        'b',
+      ]);
+    });
+
+    it('takes more than 20 repeats (which qs turns into an object with index keys)', () => {
+      const ids = Array.from({ length: 30 }, (_, i) => `ga-${i}`);
+      const raw = query(ids.map((id) => `account=${id}`).join('&'));
+      expect(Array.isArray(raw.account)).toBe(false);
+      expect(parseRuntimesQuery(raw, MAX).filter.globalAccountIds).toEqual(ids);
+    });
+
+    it('takes the bracket form name[]=', () => {
+      expect(parseRuntimesQuery(query('plan[]=aws&plan[]=gcp'), MAX).filter.planNames).toEqual(['aws', 'gcp']);
+    });
+
+    it.each(['account', 'subaccount', 'instance_id', 'runtime_id', 'region', 'shoot', 'plan', 'platform_region'])(
+      'refuses %s given as a nested object',
+      (param) => {
+        expect(errorOf(`${param}[key]=v`)).toBe(
+          `while getting query parameters: ${param} has to be a string or a repeated string parameter`,
+        );
+      },
+    );
+
+    it('ignores parameters it does not know, such as KEB detail flags', () => {
+      expect(() => parseRuntimesQuery(query('op_detail=last&bindings=true&foo[x]=1'), MAX)).not.toThrow();
+    });
+  });
+
+  describe('state', () => {
+    it.each([
+      ['state=succeeded', { kind: 'only', states: ['succeeded'] }],
+      ['state=failed&state=error', { kind: 'only', states: ['failed', 'error'] }],
+      ['state=deprovisioned', { kind: 'only', states: ['deprovisioned'] }],
+      ['state=provisioning&state=provisioning', { kind: 'only', states: ['provisioning'] }],
+      ['state=all', { kind: 'any' }],
+      ['state=succeeded&state=all', { kind: 'any' }],
+      [
+        'state=suspended&state=upgrading&state=deprovisionincomplete&state=updating&state=deprovisioning',
+        {
+          kind: 'only',
+          states: ['suspended', 'upgrading', 'deprovisionincomplete', 'updating', 'deprovisioning'],
+        },
+      ],
+    ])('?%s', (qs, expected) => {
+      expect(parseRuntimesQuery(query(qs), MAX).filter.state).toEqual(expected);
+    });
+
+    it.each([
+      ['state=running', 'running'],
+      ['state=succeeded&state=Failed', 'Failed'],
+      ['state=', ''],
+      ['state=all&state=nope', 'nope'],
+    ])('refuses ?%s', (qs, bad) => {
+      expect(errorOf(qs)).toBe(
+        `while getting query parameters: state ${JSON.stringify(bad)} is not one of succeeded, failed, error, ` +
+          'provisioning, deprovisioning, deprovisioned, deprovisionincomplete, upgrading, updating, suspended, all',
+      );
+    });
+
+    it('refuses state given as a nested object', () => {
+      expect(errorOf('state[a]=succeeded')).toBe(
+        'while getting query parameters: state has to be a string or a repeated string parameter',
+      );
+    });
+
+    it('shortens a long unknown state in the message', () => {
+      expect(errorOf(`state=${'x'.repeat(500)}`)).toContain(`"${'x'.repeat(64)}" is not one of`);
+    });
+  });
+});

@@ -1,0 +1,119 @@
+import { BadRequestError } from '../common/domain-errors';
+import { ALL_STATES, HIDDEN_BY_DEFAULT, RUNTIME_STATES, RuntimeState } from './runtime-state';
+
+/** Repeatable filters: query parameter (KEB's names, plus platform_region) → field of RuntimesFilter. */
+export const FILTER_PARAMS = {
+  account: 'globalAccountIds',
+  subaccount: 'subaccountIds',
+  instance_id: 'instanceIds',
+  runtime_id: 'runtimeIds',
+  region: 'providerRegions',
+  shoot: 'shootNames',
+  plan: 'planNames',
+  platform_region: 'platformRegions',
+} as const;
+type FilterField = (typeof FILTER_PARAMS)[keyof typeof FILTER_PARAMS];
+
+/** `only`: the last operation implies one of these states; `except`: none of them; `any`: no state filter. */
+export type StateFilter =
+  { kind: 'only'; states: RuntimeState[] } | { kind: 'except'; states: RuntimeState[] } | { kind: 'any' };
+
+/** Empty lists filter nothing; several values of one filter are alternatives (OR), filters combine with AND. */
+export type RuntimesFilter = Record<FilterField, string[]> & { state: StateFilter };
+
+/** The query object as express' extended parser builds it; only these parameters are read. */
+export type RawRuntimesQuery = Partial<Record<'page' | 'page_size' | 'state' | keyof typeof FILTER_PARAMS, unknown>>;
+
+export interface RuntimesQuery {
+  page: number;
+  pageSize: number;
+  filter: RuntimesFilter;
+}
+
+const STATE_VALUES: readonly string[] = [...RUNTIME_STATES, ALL_STATES];
+
+/** Same prefix as KEB's 400 answers of /runtimes. */
+function invalid(message: string): BadRequestError {
+  return new BadRequestError(`while getting query parameters: ${message}`);
+}
+
+/**
+ * The values of one parameter as express' extended (qs) parser delivers them: a string once, an array
+ * when repeated, and an object with index keys past 20 repeats or for `name[3]=`. Anything else (such
+ * as `name[key]=`) is refused rather than guessed at.
+ */
+function valuesOf(raw: unknown, invalidMessage: string): string[] | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  if (typeof raw === 'string') {
+    return [raw];
+  }
+  const list = Array.isArray(raw)
+    ? (raw as unknown[])
+    : typeof raw === 'object' && raw !== null && Object.keys(raw).every((k) => /^\d+$/.test(k))
+      ? Object.values(raw) // integer-like keys iterate in ascending order
+      : undefined;
+  if (!list || !list.every((v): v is string => typeof v === 'string')) {
+    throw invalid(invalidMessage);
+  }
+  return list;
+}
+
+/** KEB's paging rules (common/pagination): one integer per parameter, named as the client sent it. */
+function integerOf(name: string, raw: unknown): number | undefined {
+  const values = valuesOf(raw, `${name} has to be an integer`);
+  if (values === undefined) {
+    return undefined;
+  }
+  if (values.length > 1) {
+    throw invalid(`${name} has to be one parameter`);
+  }
+  // No trimming: like KEB (strconv.Atoi), ' 5' (also `+5` decoded as a space) is not an integer.
+  const value = values[0];
+  const parsed = Number(value);
+  if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
+    throw invalid(`${name} has to be an integer`);
+  }
+  return parsed;
+}
+
+function stateFilterOf(raw: unknown): StateFilter {
+  const values = valuesOf(raw, 'state has to be a string or a repeated string parameter');
+  if (!values || values.length === 0) {
+    return { kind: 'except', states: [...HIDDEN_BY_DEFAULT] };
+  }
+  const unknown = values.find((v) => !STATE_VALUES.includes(v));
+  if (unknown !== undefined) {
+    throw invalid(`state ${JSON.stringify(unknown.slice(0, 64))} is not one of ${STATE_VALUES.join(', ')}`);
+  }
+  if (values.includes(ALL_STATES)) {
+    return { kind: 'any' };
+  }
+  return { kind: 'only', states: [...new Set(values as RuntimeState[])] };
+}
+
+/**
+ * Reads page, page_size and the filters of `GET /runtimes` from the raw query object. Unknown parameters
+ * are ignored (KEB's detail flags such as op_detail are accepted and have no effect). Throws
+ * BadRequestError with KEB's wording where KEB has one; KEB ignores unknown states, we refuse them.
+ */
+export function parseRuntimesQuery(raw: RawRuntimesQuery, maxPageSize: number): RuntimesQuery {
+  const pageSize = integerOf('page_size', raw.page_size) ?? maxPageSize;
+  if (pageSize > maxPageSize) {
+    throw invalid(`page_size is bigger than maxPage(${maxPageSize})`);
+  }
+  if (pageSize < 1) {
+    throw invalid('page_size cannot be smaller than 1');
+  }
+  const page = integerOf('page', raw.page) ?? 1;
+  if (page < 1) {
+    throw invalid('page cannot be smaller than 1');
+  }
+  const filter = { state: stateFilterOf(raw.state) } as RuntimesFilter;
+  for (const [param, field] of Object.entries(FILTER_PARAMS) as Array<[keyof typeof FILTER_PARAMS, FilterField]>) {
+    const values = valuesOf(raw[param], `${param} has to be a string or a repeated string parameter`);
+    filter[field] = values ? [...new Set(values)] : [];
+  }
+  return { page, pageSize, filter };
+}

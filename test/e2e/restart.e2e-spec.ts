@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBroker } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config/load-config';
+import { startLandscape } from '../../src/simulator';
+import { devToken, freePort } from '../support/broker';
+import { BACKENDS, databaseUrl } from '../support/databases';
+import { OsbClient, uniqueId } from '../support/osb-client';
+
+/**
+ * A broker stopped while an operation runs, and a new one started on the same database and landscape,
+ * finishes the operation: progress lives in the database, not in the process.
+ */
+describe.each(BACKENDS)('restart mid-operation (%s)', (backend) => {
+  it('resumes a pending provisioning after a restart', async () => {
+    const landscapeDir = mkdtempSync(join(tmpdir(), 'kbt-landscape-'));
+    const landscape = await startLandscape({ dataDir: landscapeDir, shootCreateDelayMs: 1500, shootDeleteDelayMs: 0 });
+    const port = await freePort();
+    const env = {
+      BROKER_PROFILE: 'local',
+      PORT: String(port),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'kbt-restart-')),
+      DATABASE_URL: databaseUrl(backend),
+      GARDENER_KUBECONFIG: landscape.gardenerKubeconfigPath!,
+      LOG_LEVEL: 'silent',
+      PROVISIONING_WORKER_INTERVAL_MS: '50',
+      PROVISIONING_SHOOT_POLL_INTERVAL_MS: '100',
+    };
+    try {
+      const first = await startBroker(loadConfig(env));
+      const osb1 = new OsbClient(first.url, await devToken(first.url));
+      const id = uniqueId('e2e-restart');
+      expect((await osb1.provision(id)).status).toBe(202);
+      // Let the engine create the shoot, then stop while it waits for readiness.
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await osb1.lastOperation(id)).body.state).toBe('in progress');
+      await first.close();
+
+      const second = await startBroker(loadConfig(env));
+      try {
+        const osb2 = new OsbClient(second.url, await devToken(second.url));
+        const done = await osb2.waitForOperation(id);
+        expect(done.body).toMatchObject({ state: 'succeeded' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await landscape.stop();
+    }
+  });
+});
