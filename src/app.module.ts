@@ -16,6 +16,8 @@ import { HealthModule } from './health/health.module';
 import { KubeconfigGeneratorModule } from './kubeconfig-generator/kubeconfig-generator.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { ProvisioningApiModule } from './provisioning-api/provisioning-api.module';
+import { RuntimesInfoModule } from './runtimes-info/runtimes-info.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -46,6 +48,8 @@ export class AppModule {
         BindingsModule,
         CleanupModule,
         KubeconfigGeneratorModule,
+        RuntimesInfoModule,
+        ProvisioningApiModule,
       ],
     };
   }

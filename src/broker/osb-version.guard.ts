@@ -43,7 +43,7 @@ export class OsbVersionGuard implements CanActivate {
       .reduce((a, b) => (b && (!a || b.minor > a.minor) ? b : a), undefined);
     if (min && version.minor < min.minor) {
       throw new PreconditionFailedError(
-        `this endpoint requires X-Broker-API-Version 2.${min.minor} or newer, got ${header}`,
+        `this endpoint requires X-Broker-API-Version 2.${min.minor} or newer, got 2.${version.minor}`,
       );
     }
     return true;

@@ -85,7 +85,11 @@ export class OsbErrorFilter implements ExceptionFilter {
         description = response;
       } else {
         const message = (response as { message?: unknown }).message;
-        description = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+        description = Array.isArray(message)
+          ? message.join('; ')
+          : typeof message === 'string'
+            ? message
+            : exception.message;
       }
       if (status === 404 && description.startsWith('Cannot ')) {
         description = `no route for ${req.method} ${req.path}`;
@@ -109,7 +113,10 @@ export class OsbErrorFilter implements ExceptionFilter {
     );
     return {
       status: 500,
-      body: { error: 'InternalError', description: `internal error (request id ${String(id ?? 'n/a')})` },
+      body: {
+        error: 'InternalError',
+        description: `internal error (request id ${typeof id === 'string' || typeof id === 'number' ? id : 'n/a'})`,
+      },
     };
   }
 }

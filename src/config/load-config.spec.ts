@@ -42,7 +42,7 @@ describe('loadConfig', () => {
     'production refuses to start without a required setting (%#: %s)',
     (env, missing) => {
       expect(() => loadConfig({ BROKER_PROFILE: 'production', DATA_DIR: tmp(), ...env })).toThrow(
-        new RegExp(`^${missing as string} `),
+        new RegExp(`^${missing} `),
       );
     },
   );

@@ -16,7 +16,10 @@ import { OsbErrorDto } from '../common/osb-dto';
 import { KubeconfigGeneratorService } from './kubeconfig-generator.service';
 
 export class KubeconfigQuery {
-  @ApiPropertyOptional({ description: 'Runtime id (as in /info/runtimes)', example: '4b9c2f0e-8d1a-4c6b-9e7f-2a3b4c5d6e7f' })
+  @ApiPropertyOptional({
+    description: 'Runtime id (as in /info/runtimes)',
+    example: '4b9c2f0e-8d1a-4c6b-9e7f-2a3b4c5d6e7f',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 255)
@@ -29,7 +32,8 @@ export class KubeconfigQuery {
   instance_id?: string;
 
   @ApiPropertyOptional({
-    description: 'token (default): the kubeconfig carries your ID token; exec: it runs kubelogin (kubectl oidc-login) to log in',
+    description:
+      'token (default): the kubeconfig carries your ID token; exec: it runs kubelogin (kubectl oidc-login) to log in',
     enum: ['token', 'exec'],
   })
   @IsOptional()
@@ -45,7 +49,7 @@ export class KubeconfigGeneratorController {
   @Get()
   @ApiBearerAuth('bearer')
   @ApiOperation({
-    summary: "Turn your OIDC ID token into a kubeconfig for a runtime",
+    summary: 'Turn your OIDC ID token into a kubeconfig for a runtime',
     description:
       "Send the ID token issued by the runtime's OIDC provider (in the local profile: the dev issuer's password grant). The kubeconfig is valid as long as the token; the runtime's RBAC decides what you may do.",
   })

@@ -3,7 +3,13 @@ import * as yaml from 'js-yaml';
 import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
-import { BadRequestError, ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from '../common/domain-errors';
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+} from '../common/domain-errors';
 import { RuntimeAccess } from '../gardener/runtime-access';
 import { InstanceEntity } from '../persistence/instance.entity';
 import { InstanceRepository } from '../provisioning/instance.repository';

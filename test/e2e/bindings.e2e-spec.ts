@@ -39,7 +39,10 @@ describe.each(BACKENDS)('OSB bindings (%s)', (backend) => {
 
     const doc = yaml.load(kubeconfig) as { 'current-context': string; users: Array<{ user: { token: string } }> };
     expect(doc['current-context']).toMatch(/^rt-/);
-    const jwt = JSON.parse(Buffer.from(doc.users[0].user.token.split('.')[1], 'base64url').toString()) as { sub: string; exp: number };
+    const jwt = JSON.parse(Buffer.from(doc.users[0].user.token.split('.')[1], 'base64url').toString()) as {
+      sub: string;
+      exp: number;
+    };
     expect(jwt.sub).toBe(`system:serviceaccount:kyma-system:kyma-binding-${bid}`);
     expect(jwt.exp * 1000).toBe(expiresAt.getTime());
 
@@ -129,7 +132,9 @@ describe.each(BACKENDS)('OSB bindings (%s)', (backend) => {
     const bad = await osb.bind(iid, 'Not_A_Kube_Name');
     expect(bad.status).toBe(400);
     expect(bad.body.description).toMatch(/binding_id/);
-    const missing = await osb.request('PUT', `/oauth/v2/service_instances/${iid}/service_bindings/x1`, { plan_id: 'p' });
+    const missing = await osb.request('PUT', `/oauth/v2/service_instances/${iid}/service_bindings/x1`, {
+      plan_id: 'p',
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.description).toMatch(/service_id missing/);
     const unbindMissing = await osb.request('DELETE', `/oauth/v2/service_instances/${iid}/service_bindings/x1`);
@@ -141,7 +146,8 @@ describe.each(BACKENDS)('OSB bindings (%s)', (backend) => {
     const bid = uniqueId('enc');
     const res = await osb.bind(iid, bid);
     expect(res.status).toBe(201);
-    const token = (yaml.load(res.body.credentials.kubeconfig) as { users: Array<{ user: { token: string } }> }).users[0].user.token;
+    const token = (yaml.load(res.body.credentials.kubeconfig) as { users: Array<{ user: { token: string } }> }).users[0]
+      .user.token;
     const pg = new Client({ connectionString: databaseUrl(backend) });
     await pg.connect();
     try {

@@ -20,7 +20,12 @@ describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
       const res = await osb.request('GET', path);
       expect(res.status).toBe(200);
       const service = res.body.services[0];
-      expect(service).toMatchObject({ id: KYMA_SERVICE_ID, name: 'kymaruntime', instances_retrievable: true, bindings_retrievable: true });
+      expect(service).toMatchObject({
+        id: KYMA_SERVICE_ID,
+        name: 'kymaruntime',
+        instances_retrievable: true,
+        bindings_retrievable: true,
+      });
       expect(service.plans.map((p: { id: string }) => p.id)).toContain(AWS_PLAN_ID);
     }
   });
@@ -49,7 +54,11 @@ describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
 
     const fetched = await osb.request('GET', `/oauth/v2/service_instances/${id}`);
     expect(fetched.status).toBe(200);
-    expect(fetched.body).toMatchObject({ service_id: KYMA_SERVICE_ID, plan_id: AWS_PLAN_ID, parameters: { name: expect.any(String), region: 'eu-central-1' } });
+    expect(fetched.body).toMatchObject({
+      service_id: KYMA_SERVICE_ID,
+      plan_id: AWS_PLAN_ID,
+      parameters: { name: expect.any(String), region: 'eu-central-1' },
+    });
 
     const again = await osb.provision(id);
     expect(again.status).toBe(200);
@@ -90,13 +99,21 @@ describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
     [{ service_id: KYMA_SERVICE_ID, plan_id: AWS_PLAN_ID, parameters: { region: 'eu-central-1' } }, 'name'],
     [{ service_id: KYMA_SERVICE_ID, plan_id: AWS_PLAN_ID, parameters: { name: 'x', region: 'mars-1' } }, 'region'],
   ])('refuses bad provisioning input %j with 400 naming %s', async (body, field) => {
-    const res = await osb.request('PUT', `/oauth/v2/service_instances/${uniqueId('e2e-bad')}?accepts_incomplete=true`, body);
+    const res = await osb.request(
+      'PUT',
+      `/oauth/v2/service_instances/${uniqueId('e2e-bad')}?accepts_incomplete=true`,
+      body,
+    );
     expect(res.status).toBe(400);
     expect(res.body.description).toContain(field);
   });
 
   it('answers invalid JSON with 400 and unknown instances with 404/410', async () => {
-    const res = await osb.request('PUT', `/oauth/v2/service_instances/${uniqueId('e2e-json')}?accepts_incomplete=true`, '{"service_id":');
+    const res = await osb.request(
+      'PUT',
+      `/oauth/v2/service_instances/${uniqueId('e2e-json')}?accepts_incomplete=true`,
+      '{"service_id":',
+    );
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'BadRequest', description: 'request body is not valid JSON' });
     expect((await osb.lastOperation(uniqueId('nobody'))).status).toBe(404);
@@ -123,7 +140,10 @@ describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
     const fetched = await osb.request('GET', `/oauth/v2/service_instances/${id}`);
     expect(fetched.body.parameters.autoScalerMax).toBe(25);
 
-    const sync = await osb.request('PATCH', `/oauth/v2/service_instances/${id}`, { service_id: KYMA_SERVICE_ID, parameters: { autoScalerMax: 26 } });
+    const sync = await osb.request('PATCH', `/oauth/v2/service_instances/${id}`, {
+      service_id: KYMA_SERVICE_ID,
+      parameters: { autoScalerMax: 26 },
+    });
     expect(sync.status).toBe(422);
     expect(sync.body.error).toBe('AsyncRequired');
   });
@@ -134,12 +154,19 @@ describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
     const res = await osb.request(
       'PUT',
       `/oauth/v2/service_instances/${id}?accepts_incomplete=true`,
-      { service_id: KYMA_SERVICE_ID, plan_id: AWS_PLAN_ID, context: { subaccount_id: 'sa-ident' }, parameters: { name: 'ident', region: 'eu-central-1' } },
+      {
+        service_id: KYMA_SERVICE_ID,
+        plan_id: AWS_PLAN_ID,
+        context: { subaccount_id: 'sa-ident' },
+        parameters: { name: 'ident', region: 'eu-central-1' },
+      },
       { 'x-broker-api-originating-identity': identity },
     );
     expect(res.status).toBe(202);
     const infoToken = osb.token;
-    const info = await fetch(`${broker.url}/info/runtimes?instance_id=${id}`, { headers: { authorization: `Bearer ${infoToken}` } });
+    const info = await fetch(`${broker.url}/info/runtimes?instance_id=${id}`, {
+      headers: { authorization: `Bearer ${infoToken}` },
+    });
     const body = (await info.json()) as { data: Array<{ userID?: string }> };
     expect(body.data[0]?.userID).toBe('cf-user-42');
   });

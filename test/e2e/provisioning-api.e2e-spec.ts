@@ -41,7 +41,6 @@ function brokerConfigFile(): string {
 interface Answer {
   status: number;
   // Bodies are checked by their shape in the assertions themselves.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   headers: Headers;
 }
