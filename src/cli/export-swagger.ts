@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     console.log(`${file} is up to date`);
     return;
   }
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, json);
   console.log(`wrote ${file}`);
 }
