@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { bodyParsers } from './common/body-parsing';
 import { Clock } from './common/clock';
 import { OsbErrorFilter } from './common/osb-error.filter';
 import { openDatabase } from './persistence/database';
@@ -60,13 +61,7 @@ export async function createApp(
   }
   app.set('query parser', 'extended');
   app.disable('x-powered-by');
-  // Like KEB, bodies are JSON whatever the Content-Type says, except the form posts of the token endpoint.
-  app.useBodyParser('json', {
-    limit: config.server.bodyLimit,
-    strict: false,
-    type: (req) => !/x-www-form-urlencoded|multipart\//i.test(String(req.headers['content-type'] ?? '')),
-  });
-  app.useBodyParser('urlencoded', { limit: config.server.bodyLimit, extended: false });
+  app.use(...bodyParsers(config.server.bodyLimit));
   app.useGlobalFilters(new OsbErrorFilter());
   // whitelist strips unknown DTO fields (OSB: receivers ignore unknown fields); never forbidNonWhitelisted.
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));

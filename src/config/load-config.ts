@@ -14,6 +14,12 @@ type Env = Record<string, string | undefined>;
 type Yaml = Record<string, any>;
 
 const DEFAULT_DEV_CLIENT = { clientId: 'local-client', clientSecret: 'local-secret' };
+const DEFAULT_DEV_USER = {
+  username: 'admin@example.com',
+  password: 'local-password',
+  email: 'admin@example.com',
+  groups: ['runtimeAdmin'],
+};
 
 function int(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
@@ -261,16 +267,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
         },
         ...fileClients,
       ],
-      users: fileUsers.length
-        ? fileUsers
-        : [
-            {
-              username: 'admin@example.com',
-              password: 'local-password',
-              email: 'admin@example.com',
-              groups: ['runtimeAdmin'],
-            },
-          ],
+      // Users in the file come in addition to the documented one (as clients do); the file may redefine it.
+      users: [
+        ...[DEFAULT_DEV_USER].filter((d) => !fileUsers.some((u) => u.username === d.username)),
+        ...fileUsers,
+      ],
     },
     gardener: {
       kubeconfigPath: env.GARDENER_KUBECONFIG || undefined,

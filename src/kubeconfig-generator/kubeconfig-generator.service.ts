@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as yaml from 'js-yaml';
-import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import {
@@ -52,18 +52,13 @@ export class KubeconfigGeneratorService {
     if (!token) {
       throw new UnauthorizedError('an OIDC ID token is required: Authorization: Bearer <ID token>');
     }
-    let claims: { iss?: string };
-    try {
-      claims = decodeJwt(token);
-    } catch {
-      throw new UnauthorizedError('the bearer token is not a JWT');
-    }
+    const claims = signedJwtClaims(token);
     const instance = await this.findRuntime(req);
     const oidc = this.oidcOf(instance);
     if (claims.iss !== oidc.issuerURL) {
-      throw new ForbiddenError(
-        `runtime ${instance.runtimeId} trusts ID tokens of ${oidc.issuerURL}, not of ${String(claims.iss ?? 'an unnamed issuer')}`,
-      );
+      const given =
+        typeof claims.iss === 'string' && claims.iss !== '' ? claims.iss.slice(0, 256) : 'an unnamed issuer';
+      throw new ForbiddenError(`runtime ${instance.runtimeId} trusts ID tokens of ${oidc.issuerURL}, not of ${given}`);
     }
     await this.verify(token, oidc);
     if (!instance.apiServerUrl) {
@@ -115,6 +110,8 @@ export class KubeconfigGeneratorService {
         algorithms: oidc.signingAlgs,
         currentDate: this.clock.now(),
         clockTolerance: this.config.auth.clockToleranceSeconds,
+        // Like kube-apiserver: a kubeconfig "valid as long as the token" needs a token that ends.
+        requiredClaims: ['exp'],
       });
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) {
@@ -123,7 +120,11 @@ export class KubeconfigGeneratorService {
       if (err instanceof joseErrors.JWTClaimValidationFailed) {
         throw new UnauthorizedError(`the ID token is not valid for this runtime: ${err.message}`);
       }
-      throw new UnauthorizedError('the ID token is not valid');
+      if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
+        // The issuer's key set could not be fetched (network, not the token's fault).
+        throw new ServiceUnavailableError(`the OIDC issuer ${oidc.issuerURL} cannot be reached to check the token`);
+      }
+      throw new UnauthorizedError('the ID token is not valid (signature or algorithm)');
     }
   }
 
@@ -159,4 +160,28 @@ export class KubeconfigGeneratorService {
       { lineWidth: -1, noRefs: true },
     );
   }
+}
+
+/**
+ * The claims of a token that at least looks like a signed JWT (JWS compact form with an algorithm other
+ * than "none" and a signature), checked before the runtime is looked up so garbage is a 401 whatever
+ * else the request gets wrong. The signature itself is verified once the runtime's issuer is known.
+ */
+function signedJwtClaims(token: string): { iss?: unknown } {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[2] === '') {
+    throw new UnauthorizedError('the bearer token is not a signed JWT (an OIDC ID token is expected)');
+  }
+  let alg: unknown;
+  let claims: { iss?: unknown };
+  try {
+    alg = decodeProtectedHeader(token).alg;
+    claims = decodeJwt(token);
+  } catch {
+    throw new UnauthorizedError('the bearer token is not a signed JWT (an OIDC ID token is expected)');
+  }
+  if (typeof alg !== 'string' || alg.toLowerCase() === 'none') {
+    throw new UnauthorizedError('unsigned tokens (alg "none") are not accepted');
+  }
+  return claims;
 }

@@ -9,8 +9,16 @@ export interface KubectlResult {
   stderr: string;
 }
 
-/** Runs the real kubectl with a kubeconfig as a user would (own cache dir, so discovery never leaks between tests). */
-export function kubectl(kubeconfig: string, args: string[], timeoutMs = 20000): Promise<KubectlResult> {
+/**
+ * Runs the real kubectl with a kubeconfig as a user would (own cache dir, so discovery never leaks between tests).
+ * `env` adds to the environment (e.g. PATH with a kubectl plugin for exec kubeconfigs).
+ */
+export function kubectl(
+  kubeconfig: string,
+  args: string[],
+  timeoutMs = 20000,
+  env: Record<string, string> = {},
+): Promise<KubectlResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kbt-kubectl-'));
   const file = join(dir, 'kubeconfig.yaml');
   writeFileSync(file, kubeconfig, { mode: 0o600 });
@@ -18,7 +26,7 @@ export function kubectl(kubeconfig: string, args: string[], timeoutMs = 20000): 
     execFile(
       'kubectl',
       ['--kubeconfig', file, '--cache-dir', join(dir, 'cache'), '--request-timeout', '10s', ...args],
-      { timeout: timeoutMs, env: { ...process.env, KUBECONFIG: file } },
+      { timeout: timeoutMs, env: { ...process.env, ...env, KUBECONFIG: file } },
       (err, stdout, stderr) => {
         const code = err
           ? typeof (err as { code?: unknown }).code === 'number'
