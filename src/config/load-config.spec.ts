@@ -22,6 +22,30 @@ describe('loadConfig', () => {
     expect(config.devIssuer.clients[0]).toMatchObject({ clientId: 'local-client', clientSecret: 'local-secret' });
   });
 
+  it('adds dev users from the YAML file to the documented one, which the file may redefine', () => {
+    const dir = tmp();
+    const file = join(dir, 'broker.yaml');
+    writeFileSync(
+      file,
+      'devIssuer:\n  users:\n    - { username: dev@example.com, password: dev }\n    - { username: bob, password: b }\n',
+    );
+    expect(loadConfig({ DATA_DIR: dir }).devIssuer.users.map((u) => u.username)).toEqual(['admin@example.com']);
+    expect(loadConfig({ DATA_DIR: dir, BROKER_CONFIG: file }).devIssuer.users).toEqual([
+      {
+        username: 'admin@example.com',
+        password: 'local-password',
+        email: 'admin@example.com',
+        groups: ['runtimeAdmin'],
+      },
+      { username: 'dev@example.com', password: 'dev', email: 'dev@example.com', groups: [] },
+      { username: 'bob', password: 'b', email: 'bob@example.com', groups: [] },
+    ]);
+    writeFileSync(file, 'devIssuer:\n  users:\n    - { username: admin@example.com, password: changed }\n');
+    expect(loadConfig({ DATA_DIR: dir, BROKER_CONFIG: file }).devIssuer.users).toEqual([
+      { username: 'admin@example.com', password: 'changed', email: 'admin@example.com', groups: [] },
+    ]);
+  });
+
   it('keeps the generated local encryption key across restarts', () => {
     const dir = tmp();
     const first = loadConfig({ DATA_DIR: dir });

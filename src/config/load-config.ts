@@ -200,7 +200,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const fileUsers = ((file.devIssuer?.users as Yaml[] | undefined) ?? []).map((u) => ({
     username: String(u.username),
     password: String(u.password),
-    email: String(u.email ?? `${String(u.username)}@example.com`),
+    // A user name that is an e-mail address is its own e-mail (not "alice@example.com@example.com").
+    email: String(u.email ?? (String(u.username).includes('@') ? u.username : `${String(u.username)}@example.com`)),
     groups: (u.groups as string[] | undefined) ?? [],
   }));
 
@@ -268,10 +269,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         ...fileClients,
       ],
       // Users in the file come in addition to the documented one (as clients do); the file may redefine it.
-      users: [
-        ...[DEFAULT_DEV_USER].filter((d) => !fileUsers.some((u) => u.username === d.username)),
-        ...fileUsers,
-      ],
+      users: [...[DEFAULT_DEV_USER].filter((d) => !fileUsers.some((u) => u.username === d.username)), ...fileUsers],
     },
     gardener: {
       kubeconfigPath: env.GARDENER_KUBECONFIG || undefined,

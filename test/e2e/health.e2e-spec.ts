@@ -29,4 +29,13 @@ describe.each(BACKENDS)('health endpoints (%s)', (backend) => {
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'NotFound', description: 'no route for GET /no/such/route' });
   });
+
+  it('exports request latency per route template on /metrics', async () => {
+    await fetch(`${broker.url}/oauth/v2/service_instances/some-id`);
+    const text = await (await fetch(`${broker.url}/metrics`)).text();
+    expect(text).toMatch(
+      /kyma_broker_http_request_duration_seconds_count\{method="GET",route="\/oauth\/v2\/service_instances\/:instance_id",status="401"\} 1/,
+    );
+    expect(text).not.toContain('some-id');
+  });
 });
