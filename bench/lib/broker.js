@@ -5,13 +5,13 @@
 const { existsSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
-const { ROOT, freePort, nowMs, sleep, spawnChild } = require('./common');
+const { DIST, freePort, nowMs, sleep, spawnChild } = require('./common');
 
-const MAIN = path.join(ROOT, 'dist', 'main.js');
+const MAIN = path.join(DIST, 'main.js');
 
 function requireBuild() {
   if (!existsSync(MAIN)) {
-    throw new Error('dist/main.js is missing: run `npm run build` first (npm run bench does)');
+    throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm run bench does)`);
   }
 }
 
@@ -79,7 +79,7 @@ async function startLandscapeProcess({ shootCreateDelayMs = 0 } = {}) {
  * `node dist/main.js` with BROKER_PROFILE=local, a fresh DATA_DIR, LOG_LEVEL=silent; returns once
  * /readyz answers 200, with the time that took (spawn to first 200).
  */
-async function startBroker({ databaseUrl, gardenerKubeconfig, env = {}, dataDir, readyTimeoutMs = 120_000 } = {}) {
+async function startBroker({ databaseUrl, gardenerKubeconfig, env = {}, dataDir, nodeArgs = [], readyTimeoutMs = 120_000 } = {}) {
   requireBuild();
   const port = await freePort();
   const ownDataDir = !dataDir;
@@ -98,7 +98,7 @@ async function startBroker({ databaseUrl, gardenerKubeconfig, env = {}, dataDir,
     ...env,
   };
   const started = nowMs();
-  const proc = spawnChild(process.execPath, [MAIN], { env: childEnv });
+  const proc = spawnChild(process.execPath, [...nodeArgs, MAIN], { env: childEnv });
   const url = `http://127.0.0.1:${port}`;
   let alive = true;
   proc.exited.then(() => (alive = false));

@@ -10,6 +10,9 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_DIR = path.join(ROOT, 'bench', '.results');
+// The compiled broker. run-all points this at a private copy of dist/ made right after the build, so that a
+// rebuild of dist/ by someone else during a long run cannot pull files from under the broker.
+const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(ROOT, 'dist');
 const QUICK = ['1', 'true', 'yes'].includes(String(process.env.BENCH_QUICK ?? '').toLowerCase()) || process.argv.includes('--quick');
 
 /** Picks the quick or the full value of a setting. */
@@ -188,14 +191,18 @@ function procMemory(pid) {
  */
 function main(bench) {
   const started = nowMs();
+  const loadAtStart = os.loadavg()[0];
   const outIndex = process.argv.indexOf('--markdown-out');
   const markdownOut = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
   bench
     .run()
     .then((result) => {
       const seconds = (nowMs() - started) / 1000;
-      const markdown = `${result.markdown.trim()}\n\n_${bench.name}: ${fmt(seconds, 0)} s${QUICK ? ', quick mode' : ''}._\n`;
-      const file = saveResult(bench.name, { seconds, ...result });
+      const markdown =
+        `${result.markdown.trim()}\n\n_${bench.name}: ${fmt(seconds, 0)} s${QUICK ? ', quick mode' : ''}; ` +
+        `1-minute load average ${fmt(loadAtStart, 1)} at its start and ${fmt(os.loadavg()[0], 1)} at its end ` +
+        `(${os.cpus().length} CPUs; above that, other processes competed for the CPU)._\n`;
+      const file = saveResult(bench.name, { seconds, loadAverage: { start: loadAtStart, end: os.loadavg()[0] }, ...result });
       console.log(`\n${markdown}\nraw results: ${path.relative(ROOT, file)}`);
       if (markdownOut) {
         writeFileSync(markdownOut, markdown);
@@ -215,6 +222,7 @@ function log(...args) {
 module.exports = {
   ROOT,
   RESULTS_DIR,
+  DIST,
   QUICK,
   q,
   sleep,

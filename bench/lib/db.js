@@ -34,8 +34,24 @@ async function postgresProblem() {
 
 const created = new Set();
 
+/**
+ * Drops bench databases left behind by a run that was killed (older than an hour: no bench runs that long, so a
+ * bench running in parallel keeps its own).
+ */
+async function dropStale() {
+  const { rows } = await withAdmin((c) => c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'kbt\\_bench\\_%'`));
+  const hourAgo = Date.now() - 3_600_000;
+  for (const { datname } of rows) {
+    const stamp = parseInt(/^kbt_bench_[a-z]+_([0-9a-z]+)_[0-9a-z]+$/.exec(datname)?.[1] ?? '', 36);
+    if (Number.isFinite(stamp) && stamp < hourAgo) {
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`)).catch(() => undefined);
+    }
+  }
+}
+
 /** Creates kbt_bench_<label>_<time>_<random>; returns { name, url, drop() }. */
 async function createBenchDatabase(label) {
+  await dropStale();
   const name = `kbt_bench_${label}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
   created.add(name);

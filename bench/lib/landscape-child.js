@@ -5,7 +5,9 @@
 
 // @peculiar/x509 (via tsyringe) needs the reflect polyfill loaded first; the broker's entry point loads it through Nest.
 require('reflect-metadata');
-const { startLandscape } = require('../../dist/simulator');
+const path = require('node:path');
+const { DIST } = require('./common');
+const { startLandscape } = require(path.join(DIST, 'simulator'));
 
 async function main() {
   const dataDir = process.argv[2];

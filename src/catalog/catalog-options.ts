@@ -8,7 +8,10 @@ export type TrialArea = 'europe' | 'us' | 'asia';
  * CATALOG_OPTIONS to change them.
  */
 export interface CatalogOptions {
-  /** KEB always requires `region` since #90 (2023); false restores the older optional region (first allowed one). */
+  /**
+   * Whether `region` is required. Default: config broker.regionRequired (REGION_REQUIRED), itself false, so a
+   * missing region means the first allowed one (issue 6); true is KEB's behaviour since #90 (2023).
+   */
   regionRequired: boolean;
   /** broker.rejectUnsupportedParameters: `additionalProperties: false` on the schemas. */
   rejectUnsupportedParameters: boolean;
@@ -27,7 +30,7 @@ export interface CatalogOptions {
 export const CATALOG_OPTIONS = Symbol('CATALOG_OPTIONS');
 
 export const DEFAULT_CATALOG_OPTIONS: CatalogOptions = {
-  regionRequired: true,
+  regionRequired: false,
   rejectUnsupportedParameters: false,
   enablePlanUpgrades: false,
   // KEB's plans configuration: plan changes only towards the build-runtime plans, which this broker does not

@@ -186,8 +186,8 @@ describe('CatalogService catalog', () => {
     });
 
     it.each([
-      ['aws', ['name', 'region']],
-      ['free', ['name', 'region']],
+      ['aws', ['name']],
+      ['free', ['name']],
       ['trial', ['name']],
       ['own_cluster', ['name', 'kubeconfig', 'shootName', 'shootDomain']],
     ])('%s requires %j', (name, required) => {
@@ -254,8 +254,14 @@ describe('CatalogService catalog', () => {
       expect(createSchema(strict, 'cf-eu10', 'aws').additionalProperties).toBe(false);
     });
 
-    it('drops region from required when regionRequired is off', () => {
-      expect(createSchema(catalogService({}, { regionRequired: false }), 'cf-eu10', 'aws').required).toEqual(['name']);
+    it('requires region when regionRequired is on (KEB since #90), from the config or the catalog option', () => {
+      expect(createSchema(catalogService({}, { regionRequired: true }), 'cf-eu10', 'aws').required).toEqual([
+        'name',
+        'region',
+      ]);
+      const fromEnv = catalogService({ REGION_REQUIRED: 'true' });
+      expect(createSchema(fromEnv, 'cf-eu10', 'free').required).toEqual(['name', 'region']);
+      expect(createSchema(fromEnv, 'cf-eu10', 'trial').required).toEqual(['name']);
     });
   });
 

@@ -59,7 +59,7 @@ export class CatalogService {
     private readonly euAccess: EuAccessPolicy,
     @Optional() @Inject(CATALOG_OPTIONS) options?: Partial<CatalogOptions>,
   ) {
-    this.options = { ...DEFAULT_CATALOG_OPTIONS, ...options };
+    this.options = { ...DEFAULT_CATALOG_OPTIONS, regionRequired: config.broker.regionRequired, ...options };
     this.enabledPlans = new Set(config.broker.enabledPlans);
     this.upgrades = new PlanUpgradeRules(this.options.enablePlanUpgrades, this.options.upgradableToPlans);
     const inputs = { settings: this.options, oidcDefaults: config.oidc };

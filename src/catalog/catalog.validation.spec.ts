@@ -47,9 +47,8 @@ describe('CatalogService.validateProvisioning', () => {
     ['aws', 'cf-eu10', { name: 'c', region: '' }, `at '/region': value must be one of ${AWS_REGIONS}`],
     // Required properties.
     ['aws', 'cf-eu10', { region: 'eu-central-1' }, "at '': missing property 'name'"],
-    ['aws', 'cf-eu10', { name: 'c' }, "at '': missing property 'region'"],
-    ['aws', 'cf-eu10', {}, "at '': missing properties 'name', 'region'"],
-    ['aws', 'cf-eu10', undefined, "at '': missing properties 'name', 'region'"],
+    ['aws', 'cf-eu10', {}, "at '': missing property 'name'"],
+    ['aws', 'cf-eu10', undefined, "at '': missing property 'name'"],
     ['trial', 'cf-eu10', {}, "at '': missing property 'name'"],
     ['own_cluster', 'cf-eu10', { name: 'c' }, "at '': missing properties 'kubeconfig', 'shootName', 'shootDomain'"],
     // Types and bounds.
@@ -214,8 +213,8 @@ describe('CatalogService.validateProvisioning', () => {
     expect(err.message).toBe("while validating input parameters: at '': additional properties 'x' not allowed");
   });
 
-  describe('without a region (regionRequired off, as KEB before #90)', () => {
-    const lenient = catalogService({}, { regionRequired: false });
+  describe('without a region: the first allowed one (the default; KEB before #90)', () => {
+    const lenient = catalogService();
     it.each([
       ['azure', 'cf-ch20', 'switzerlandnorth'],
       ['aws', 'cf-eu11', 'eu-central-1'],
@@ -229,6 +228,31 @@ describe('CatalogService.validateProvisioning', () => {
       const validated = lenient.validateProvisioning(id(plan), platformRegion, { name: 'c' });
       expect(validated.providerRegion).toBe(region);
       expect(validated.parameters.region).toBe(region);
+    });
+  });
+
+  describe('with regionRequired (KEB since #90): REGION_REQUIRED, broker.regionRequired or the catalog option', () => {
+    it.each([
+      ['REGION_REQUIRED=true', catalogService({ REGION_REQUIRED: 'true' })],
+      ['the catalog option', catalogService({}, { regionRequired: true })],
+    ])("refuses a missing region with KEB's message (%s)", (_how, strict) => {
+      const aws = strict.findPlanByName('aws')!.id;
+      expect(failure(() => strict.validateProvisioning(aws, 'cf-eu10', { name: 'c' })).message).toBe(
+        "while validating input parameters: at '': missing property 'region'",
+      );
+      expect(failure(() => strict.validateProvisioning(aws, 'cf-eu10', {})).message).toBe(
+        "while validating input parameters: at '': missing properties 'name', 'region'",
+      );
+      expect(strict.validateProvisioning(aws, 'cf-eu11', { name: 'c', region: 'eu-central-1' }).providerRegion).toBe(
+        'eu-central-1',
+      );
+    });
+
+    it('lets the catalog option override the configuration', () => {
+      const lenient = catalogService({ REGION_REQUIRED: 'true' }, { regionRequired: false });
+      expect(
+        lenient.validateProvisioning(lenient.findPlanByName('aws')!.id, 'cf-ch20', { name: 'c' }).providerRegion,
+      ).toBe('eu-central-1');
     });
   });
 

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isUnstorableInput } from './db-errors';
 import { DomainError, STATUS_OF_KIND } from './domain-errors';
 
 export interface ErrorBody {
@@ -99,6 +100,12 @@ export class OsbErrorFilter implements ExceptionFilter {
     const parsed = fromBodyParser(exception as BodyParserError);
     if (parsed) {
       return parsed;
+    }
+    if (isUnstorableInput(exception)) {
+      return {
+        status: 400,
+        body: { error: 'BadRequest', description: 'the request holds characters that cannot be stored (e.g. NUL)' },
+      };
     }
     const id = (req as Request & { id?: unknown }).id;
     this.logger.error(

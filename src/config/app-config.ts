@@ -47,6 +47,11 @@ export interface AppConfig {
     enabledPlans: string[];
     /** Raw `parameters` of a provisioning request above this many bytes are refused. */
     maxRawParametersBytes: number;
+    /**
+     * Whether provisioning requires `parameters.region` (KEB since #90). Off by default: a request without
+     * one gets the first cluster region allowed for the plan in the platform region (cf-ch20 → switzerlandnorth).
+     */
+    regionRequired: boolean;
   };
   /** Per plan: platform region (or `default`) → allowed cluster regions. Overrides merge over KEB's defaults. */
   regions: Record<string, Record<string, string[]>>;

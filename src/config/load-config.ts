@@ -221,6 +221,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       minApiVersion: env.OSB_MIN_API_VERSION || fb.minApiVersion || '2.14',
       enabledPlans,
       maxRawParametersBytes: int(env, 'MAX_RAW_PARAMETERS_BYTES', 64 * 1024, 1),
+      regionRequired: bool(env, 'REGION_REQUIRED', fb.regionRequired === true),
     },
     regions: (file.regions as AppConfig['regions'] | undefined) ?? {},
     euAccessPlatformRegions: list(env.EU_ACCESS_PLATFORM_REGIONS) ??

@@ -28,7 +28,11 @@ export class OidcKeySets {
     if (!res.ok) {
       throw new Error(`OIDC discovery at ${url} answered ${res.status}`);
     }
-    const doc = (await res.json()) as { jwks_uri?: unknown };
+    const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    // OIDC Discovery §4.3: the document must name the issuer it was fetched for (as go-oidc checks).
+    if (doc.issuer !== issuer) {
+      throw new Error(`OIDC discovery at ${url} names another issuer`);
+    }
     if (typeof doc.jwks_uri !== 'string') {
       throw new Error(`OIDC discovery at ${url} has no jwks_uri`);
     }

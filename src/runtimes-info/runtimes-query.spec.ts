@@ -128,6 +128,15 @@ describe('parseRuntimesQuery', () => {
       },
     );
 
+    it.each(['account', 'instance_id', 'runtime_id', 'platform_region'])(
+      'refuses a NUL character in %s (PostgreSQL text cannot hold one)',
+      (param) => {
+        expect(errorOf(`${param}=ok&${param}=a%00b`)).toBe(
+          `while getting query parameters: ${param} must not contain NUL characters`,
+        );
+      },
+    );
+
     it('ignores parameters it does not know, such as KEB detail flags', () => {
       expect(() => parseRuntimesQuery(query('op_detail=last&bindings=true&foo[x]=1'), MAX)).not.toThrow();
     });

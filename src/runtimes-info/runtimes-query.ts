@@ -113,6 +113,10 @@ export function parseRuntimesQuery(raw: RawRuntimesQuery, maxPageSize: number): 
   const filter = { state: stateFilterOf(raw.state) } as RuntimesFilter;
   for (const [param, field] of Object.entries(FILTER_PARAMS) as Array<[keyof typeof FILTER_PARAMS, FilterField]>) {
     const values = valuesOf(raw[param], `${param} has to be a string or a repeated string parameter`);
+    if (values?.some((v) => v.includes('\u0000'))) {
+      // PostgreSQL text cannot hold NUL: no stored value can match, and the database would refuse the query.
+      throw invalid(`${param} must not contain NUL characters`);
+    }
     filter[field] = values ? [...new Set(values)] : [];
   }
   return { page, pageSize, filter };

@@ -121,6 +121,16 @@ describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
     expect((await osb.deprovision(uniqueId('nobody'))).status).toBe(410);
   });
 
+  it('answers ids and context values with a NUL byte with 400, not 500', async () => {
+    expect((await osb.request('GET', '/oauth/v2/service_instances/a%00b')).status).toBe(400);
+    expect((await osb.lastOperation('a%00b')).status).toBe(400);
+    const res = await osb.provision(uniqueId('e2e-nul'), {
+      context: { globalaccount_id: 'ga\u0000', subaccount_id: 'sa-1' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.description).toEqual(expect.any(String));
+  });
+
   it('requires service_id and plan_id on deprovision', async () => {
     const res = await osb.request('DELETE', `/oauth/v2/service_instances/${uniqueId('x')}?accepts_incomplete=true`);
     expect(res.status).toBe(400);

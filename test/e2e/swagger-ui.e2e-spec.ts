@@ -81,10 +81,10 @@ describe('Swagger UI in a browser (embedded)', () => {
     await page.locator('.scheme-container button.authorize').click();
     const dialog = page.locator('.dialog-ux .modal-ux');
     await dialog.waitFor();
-    const bearerForm = dialog.locator('form').filter({ has: page.locator('input[aria-label="auth-bearer-value"]') });
-    await bearerForm.locator('input[aria-label="auth-bearer-value"]').fill(token);
-    await bearerForm.locator('button[type="submit"]').click();
-    await bearerForm.getByRole('button', { name: 'Logout' }).waitFor();
+    const bearer = dialog.locator('.auth-container').filter({ has: page.locator('h4', { hasText: /^bearer/ }) });
+    await bearer.locator('input[aria-label="auth-bearer-value"]').fill(token);
+    await bearer.getByRole('button', { name: 'Apply credentials' }).click();
+    await bearer.getByRole('button', { name: 'Remove authorization' }).waitFor();
     await dialog.locator('button.btn-done').first().click();
     await dialog.waitFor({ state: 'detached' });
 

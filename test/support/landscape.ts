@@ -104,7 +104,7 @@ export class RuntimeInspector {
     ]);
     const found = new Map<string, string[]>();
     for (const line of out.split('\n')) {
-      const m = /^([a-z.]+)\/kyma-binding-(.+)$/.exec(line.trim());
+      const m = /^([a-z0-9.]+)\/kyma-binding-(.+)$/.exec(line.trim());
       if (m) {
         const kind = m[1].split('.')[0];
         found.set(m[2], [...(found.get(m[2]) ?? []), kind]);
