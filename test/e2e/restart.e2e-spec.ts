@@ -13,7 +13,8 @@ import { OsbClient, uniqueId } from '../support/osb-client';
  * finishes the operation: progress lives in the database, not in the process.
  */
 describe.each(BACKENDS)('restart mid-operation (%s)', (backend) => {
-  it('resumes a pending provisioning after a restart', async () => {
+  it('resumes a pending provisioning after a restart and keeps bindings readable', async () => {
+    let kubeconfig = '';
     const landscapeDir = mkdtempSync(join(tmpdir(), 'kbt-landscape-'));
     const landscape = await startLandscape({ dataDir: landscapeDir, shootCreateDelayMs: 1500, shootDeleteDelayMs: 0 });
     const port = await freePort();
@@ -42,8 +43,22 @@ describe.each(BACKENDS)('restart mid-operation (%s)', (backend) => {
         const osb2 = new OsbClient(second.url, await devToken(second.url));
         const done = await osb2.waitForOperation(id);
         expect(done.body).toMatchObject({ state: 'succeeded' });
+        const bound = await osb2.bind(id, 'survivor');
+        expect(bound.status).toBe(201);
+        kubeconfig = bound.body.credentials.kubeconfig;
       } finally {
         await second.close();
+      }
+
+      // Bindings are stored encrypted with the key in DATA_DIR: a restarted broker still reads them.
+      const third = await startBroker(loadConfig(env));
+      try {
+        const osb3 = new OsbClient(third.url, await devToken(third.url));
+        const fetched = await osb3.getBinding(id, 'survivor');
+        expect(fetched.status).toBe(200);
+        expect(fetched.body.credentials.kubeconfig).toBe(kubeconfig);
+      } finally {
+        await third.close();
       }
     } finally {
       await landscape.stop();
