@@ -24,7 +24,8 @@ export class ProvisioningEngine implements OnApplicationBootstrap, OnApplication
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private stopped = true;
-  private ticking = false;
+  /** The claiming loop in progress, if any: stop() waits for it, or a step claimed meanwhile would outlive it. */
+  private ticking?: Promise<void>;
 
   constructor(
     private readonly operations: OperationRepository,
@@ -55,6 +56,7 @@ export class ProvisioningEngine implements OnApplicationBootstrap, OnApplication
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.ticking;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -71,11 +73,20 @@ export class ProvisioningEngine implements OnApplicationBootstrap, OnApplication
     this.timer.unref();
   }
 
-  private async tick(): Promise<void> {
+  private tick(): Promise<void> {
     if (this.stopped || this.ticking) {
-      return;
+      return Promise.resolve();
     }
-    this.ticking = true;
+    this.ticking = this.claimAndRun().finally(() => {
+      this.ticking = undefined;
+      if (!this.stopped) {
+        this.schedule(this.config.provisioning.workerIntervalMs);
+      }
+    });
+    return this.ticking;
+  }
+
+  private async claimAndRun(): Promise<void> {
     try {
       while (!this.stopped && this.inFlight.size < MAX_IN_FLIGHT) {
         const now = this.clock.now();
@@ -96,11 +107,6 @@ export class ProvisioningEngine implements OnApplicationBootstrap, OnApplication
       }
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not claim operations; will retry');
-    } finally {
-      this.ticking = false;
-      if (!this.stopped) {
-        this.schedule(this.config.provisioning.workerIntervalMs);
-      }
     }
   }
 
