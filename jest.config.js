@@ -22,6 +22,9 @@ const common = {
 };
 module.exports = {
   testTimeout: 60000,
+  // A test that fails half-way may leave a server it started behind; CI must still end (the results are
+  // already reported by then). Leaks are hunted with --detectOpenHandles, not by hanging the pipeline.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
