@@ -58,6 +58,27 @@ export class BindingRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Deletes the given bindings in one statement, each only if it is still expired at `now` (a binding
+   * re-created with the same id meanwhile stays).
+   */
+  async deleteExpired(keys: Array<Pick<BindingEntity, 'instanceId' | 'bindingId'>>, now: Date): Promise<number> {
+    if (keys.length === 0) {
+      return 0;
+    }
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(BindingEntity)
+      .where('(instance_id, binding_id) IN (SELECT * FROM unnest(CAST(:iids AS text[]), CAST(:bids AS text[])))', {
+        iids: keys.map((k) => k.instanceId),
+        bids: keys.map((k) => k.bindingId),
+      })
+      .andWhere('expires_at <= :now', { now })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   async deleteAllOf(instanceId: string): Promise<number> {
     const result = await this.dataSource.getRepository(BindingEntity).delete({ instanceId });
     return result.affected ?? 0;

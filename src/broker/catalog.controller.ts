@@ -19,6 +19,7 @@ export class CatalogController {
 
   @Get('catalog')
   @Header('Cache-Control', 'no-cache')
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOperation({
     summary: 'The service catalog for a platform region',
     description:
@@ -29,7 +30,8 @@ export class CatalogController {
     description: 'OSB catalog',
     schema: { example: { services: [{ id: '47c9dcbf-ff30-448e-ab36-d3bad66ba281', name: 'kymaruntime', plans: [] }] } },
   })
-  getCatalog(@Param('region') region?: string): unknown {
-    return this.catalog.getCatalog(this.regions.resolve(region));
+  getCatalog(@Param('region') region?: string): string {
+    // Serialised once per platform region: the catalog is ~60 KB and the hottest OSB route.
+    return this.catalog.getCatalogJson(this.regions.resolve(region));
   }
 }

@@ -10,7 +10,7 @@ import { BindingsMetrics } from '../bindings/bindings.metrics';
 import { BindingsService } from '../bindings/bindings.service';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { BindingEntity } from '../persistence/binding.entity';
-import { InstanceLifecycle } from '../provisioning/instance-lifecycle';
+import { InstanceLifecycle, InstanceState } from '../provisioning/instance-lifecycle';
 import { JobLeaseRepository } from './job-lease.repository';
 
 const JOB = 'expired-bindings-cleanup';
@@ -58,7 +58,13 @@ export class ExpiredBindingsCleanup implements OnApplicationBootstrap, OnApplica
     if (!this.config.cleanup.enabled) {
       return;
     }
-    const interval = setInterval(() => void this.run(), this.config.cleanup.intervalMs);
+    const interval = setInterval(
+      () =>
+        void this.run().catch((err: unknown) =>
+          this.logger.warn({ err: (err as Error).message }, 'cleanup run failed; will retry on the next run'),
+        ),
+      this.config.cleanup.intervalMs,
+    );
     interval.unref();
     this.scheduler.addInterval(JOB, interval);
   }
@@ -77,18 +83,21 @@ export class ExpiredBindingsCleanup implements OnApplicationBootstrap, OnApplica
   }
 
   private async runOnce(): Promise<CleanupReport> {
-    const { batchSize, dryRun, intervalMs } = this.config.cleanup;
+    const { batchSize, dryRun } = this.config.cleanup;
     const report: CleanupReport = { ran: false, found: 0, removed: 0, failed: 0, dryRun };
-    const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + Math.max(intervalMs, 60_000));
-    if (!(await this.leases.acquire(JOB, this.owner, now, leaseUntil).catch(() => false))) {
+    if (!(await this.holdLease().catch(() => false))) {
       return report;
     }
     report.ran = true;
     try {
       const skipped = new Set<string>();
       for (;;) {
-        const batch = (await this.bindings.listExpired(this.clock.now(), batchSize + skipped.size)).filter(
+        // Renewed per batch: a replica killed mid-run holds the job for at most one lease (CLEANUP_LEASE_MS).
+        if (!(await this.holdLease())) {
+          break;
+        }
+        const cutoff = this.clock.now();
+        const batch = (await this.bindings.listExpired(cutoff, batchSize + skipped.size)).filter(
           (b) => !skipped.has(key(b)),
         );
         if (batch.length === 0) {
@@ -98,17 +107,30 @@ export class ExpiredBindingsCleanup implements OnApplicationBootstrap, OnApplica
         if (dryRun) {
           break;
         }
+        // One state lookup per instance, revocations in parallel, then one DELETE for the batch.
+        const states = new Map<string, Promise<InstanceState | undefined>>();
+        const stateOf = (instanceId: string) => {
+          let state = states.get(instanceId);
+          if (!state) {
+            state = this.lifecycle.state(instanceId);
+            states.set(instanceId, state);
+          }
+          return state;
+        };
+        const revoked: BindingEntity[] = [];
         for (let i = 0; i < batch.length; i += PARALLEL) {
-          const results = await Promise.all(batch.slice(i, i + PARALLEL).map((b) => this.remove(b)));
+          const chunk = batch.slice(i, i + PARALLEL);
+          const results = await Promise.all(chunk.map((b) => this.revoke(b, stateOf)));
           results.forEach((ok, j) => {
             if (ok) {
-              report.removed++;
+              revoked.push(chunk[j]);
             } else {
               report.failed++;
-              skipped.add(key(batch[i + j]));
+              skipped.add(key(chunk[j]));
             }
           });
         }
+        report.removed += await this.bindings.deleteExpired(revoked, cutoff);
       }
     } finally {
       await this.leases.release(JOB, this.owner).catch(() => undefined);
@@ -124,13 +146,22 @@ export class ExpiredBindingsCleanup implements OnApplicationBootstrap, OnApplica
     return report;
   }
 
-  private async remove(binding: BindingEntity): Promise<boolean> {
+  /** Takes or extends this replica's lease on the job; false when another replica holds it. */
+  private holdLease(): Promise<boolean> {
+    const now = this.clock.now();
+    return this.leases.acquire(JOB, this.owner, now, new Date(now.getTime() + this.config.cleanup.leaseMs));
+  }
+
+  /** Revokes the binding's cluster objects while its runtime lives; a runtime that is gone has none left. */
+  private async revoke(
+    binding: BindingEntity,
+    stateOf: (instanceId: string) => Promise<InstanceState | undefined>,
+  ): Promise<boolean> {
     try {
-      const state = await this.lifecycle.state(binding.instanceId);
+      const state = await stateOf(binding.instanceId);
       if (state && state.phase !== 'deprovisioned' && state.phase !== 'deprovisioning') {
         await this.service.revoke(state.instance, binding);
       }
-      await this.bindings.delete(binding.instanceId, binding.bindingId);
       return true;
     } catch (err) {
       this.logger.warn(
