@@ -23,6 +23,7 @@ const { closedLoop, request } = require('./load');
 const { seedExpiredBindings } = require('./scale-seed');
 
 async function measured(cleanup) {
+  global.gc?.(); // started with --expose-gc by bench/scale.js: the heap before and after is what is live
   const before = { ...process.memoryUsage(), maxRSS: process.resourceUsage().maxRSS * 1024 };
   let peakRss = before.rss;
   let peakHeap = before.heapUsed;
@@ -38,6 +39,8 @@ async function measured(cleanup) {
   const after = process.memoryUsage();
   peakRss = Math.max(peakRss, after.rss);
   peakHeap = Math.max(peakHeap, after.heapUsed);
+  global.gc?.();
+  const heapAfterGc = global.gc ? process.memoryUsage().heapUsed : NaN;
   return {
     report,
     seconds,
@@ -46,6 +49,7 @@ async function measured(cleanup) {
     heapBefore: before.heapUsed,
     peakRss,
     peakHeap,
+    heapAfterGc,
     maxRssBefore: before.maxRSS,
     maxRssAfter: process.resourceUsage().maxRSS * 1024,
   };

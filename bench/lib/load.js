@@ -16,11 +16,18 @@ async function cannon({ url, method = 'GET', headers = {}, body, connections = 1
   if (warmup > 0) {
     await autocannon({ ...base, duration: warmup });
   }
-  const r = await autocannon({ ...base, ...(amount ? { amount } : { duration }) });
+  const t0 = nowMs();
+  let lastResponse = t0;
+  const instance = autocannon({ ...base, ...(amount ? { amount } : { duration }) });
+  instance.on('response', () => (lastResponse = nowMs()));
+  const r = await instance;
+  // autocannon ends a run on its one-second tick, also a run of a fixed amount that finished earlier: time that
+  // one from the start to its last response instead.
+  const elapsed = (lastResponse - t0) / 1000;
   return {
-    rps: r.requests.average,
+    rps: amount ? r.requests.total / elapsed : r.requests.average,
     requests: r.requests.total,
-    seconds: r.duration,
+    seconds: amount ? elapsed : r.duration,
     p50: r.latency.p50,
     p90: r.latency.p90,
     p99: r.latency.p99,
