@@ -53,6 +53,16 @@ export class BindingRepository {
       .update({ instanceId, bindingId, state: 'creating' }, { ...patch, state: 'ready' });
   }
 
+  /** A creation that failed half-way: expire the row at once so unbind, rebind and cleanup revoke it. */
+  async markAbandoned(instanceId: string, bindingId: string): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(BindingEntity)
+      .set({ expiresAt: () => 'created_at' })
+      .where({ instanceId, bindingId, state: 'creating' })
+      .execute();
+  }
+
   async delete(instanceId: string, bindingId: string): Promise<boolean> {
     const result = await this.dataSource.getRepository(BindingEntity).delete({ instanceId, bindingId });
     return (result.affected ?? 0) > 0;

@@ -50,6 +50,7 @@ export interface BindingSummary {
 }
 
 /** Kubernetes object names are DNS subdomains; the binding id becomes part of them. */
+const ROLLBACK_RETRY_DELAYS_MS = [250, 1000, 2500];
 const BINDING_ID_PATTERN = /^[a-z0-9]([-a-z0-9.]{0,218}[a-z0-9])?$/;
 const WAIT_STEP_MS = 50;
 
@@ -262,23 +263,49 @@ export class BindingsService implements OnModuleInit, OnModuleDestroy {
       };
     } catch (err) {
       // Roll back: whatever got created on the runtime goes, and the row with it, so a retry starts clean.
+      // If the runtime refuses the rollback too, the row stays, marked expired: the platform's orphan-
+      // mitigation DELETE, a rebind of the id or the cleanup job then removes the objects it stands for.
       this.metrics.failed.inc({ type: row.bindingType });
       void issuing
         .catch(() => undefined)
-        .then(() => strategy.revoke(target))
-        .catch((e: unknown) =>
-          this.logger.warn(
-            { bindingId: row.bindingId, err: describeKubeError(e) },
-            'rollback of a failed bind left objects behind',
-          ),
+        .then(() => this.revokeWithRetries(strategy, target))
+        .then(
+          () => this.bindings.delete(row.instanceId, row.bindingId),
+          async (e: unknown) => {
+            const now = await this.lifecycle.state(row.instanceId);
+            if (!now || now.phase === 'deprovisioning' || now.phase === 'deprovisioned') {
+              // The runtime is going or gone, and its objects with it.
+              return this.bindings.delete(row.instanceId, row.bindingId);
+            }
+            this.logger.warn(
+              { bindingId: row.bindingId, err: describeKubeError(e) },
+              'rollback of a failed bind could not reach the runtime; the binding is left expired for a later revoke',
+            );
+            return this.bindings.markAbandoned(row.instanceId, row.bindingId);
+          },
         )
-        .finally(() => void this.bindings.delete(row.instanceId, row.bindingId).catch(() => undefined));
+        .catch(() => undefined);
       if (err instanceof BindingTimeoutError) {
         throw err;
       }
       throw new BindingBackendError(`failed to create a Kyma binding: ${describeKubeError(err)}`);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** A rollback outlives a short runtime hiccup: a few attempts, backing off, before giving up. */
+  private async revokeWithRetries(strategy: KubeconfigStrategy, target: BindingTarget): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await strategy.revoke(target);
+        return;
+      } catch (err) {
+        if (attempt >= ROLLBACK_RETRY_DELAYS_MS.length) {
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, ROLLBACK_RETRY_DELAYS_MS[attempt]));
+      }
     }
   }
 

@@ -37,6 +37,39 @@ function rethrowTyped(parser: RequestHandler): RequestHandler {
     });
 }
 
+/** Deepest nesting of JSON bodies accepted; request parameters need a handful of levels. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Whether arrays/objects nest deeper than `max` levels; iterative, so no depth can overflow the stack. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== 'object' || current === null) {
+      continue;
+    }
+    if (depth > max) {
+      return true;
+    }
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * Refuses absurdly nested bodies (400) before anything walks them recursively: Nest's ValidationPipe
+ * overflowed the stack on a few thousand levels, which answered 500.
+ */
+const limitDepth: RequestHandler = (req, _res, next) => {
+  if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) {
+    next(new BodyParsingError('entity.too.deep', 400, true, `request body nests deeper than ${MAX_BODY_DEPTH} levels`));
+    return;
+  }
+  next();
+};
+
 /** Like KEB, bodies are JSON whatever the Content-Type says, except the form posts of the token endpoint. */
 export function bodyParsers(limit: string): RequestHandler[] {
   const isForm = (req: { headers: { 'content-type'?: string } }) =>
@@ -44,5 +77,6 @@ export function bodyParsers(limit: string): RequestHandler[] {
   return [
     rethrowTyped(json({ limit, strict: false, type: (req) => !isForm(req) })),
     rethrowTyped(urlencoded({ limit, extended: false })),
+    limitDepth,
   ];
 }

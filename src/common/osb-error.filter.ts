@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isUnstorableInput } from './db-errors';
+import { isDatabaseUnavailable, isUnstorableInput } from './db-errors';
 import { DomainError, STATUS_OF_KIND } from './domain-errors';
 
 export interface ErrorBody {
@@ -105,6 +105,12 @@ export class OsbErrorFilter implements ExceptionFilter {
       return {
         status: 400,
         body: { error: 'BadRequest', description: 'the request holds characters that cannot be stored (e.g. NUL)' },
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: 503,
+        body: { error: 'ServiceUnavailable', description: 'the database is not reachable right now; retry later' },
       };
     }
     const id = (req as Request & { id?: unknown }).id;

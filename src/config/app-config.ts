@@ -95,7 +95,8 @@ export interface AppConfig {
     shootPollIntervalMs: number;
   };
   simulator: { enabled: boolean; shootCreateDelayMs: number; shootDeleteDelayMs: number };
-  cleanup: { enabled: boolean; intervalMs: number; dryRun: boolean; batchSize: number };
+  /** `leaseMs`: a run's claim on the job, renewed per batch; a replica killed mid-run is taken over after it. */
+  cleanup: { enabled: boolean; intervalMs: number; dryRun: boolean; batchSize: number; leaseMs: number };
   runtimesInfo: { maxPageSize: number };
   oidc: OidcDefaults;
 }

@@ -295,6 +295,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       intervalMs: int(env, 'CLEANUP_INTERVAL_MS', 10 * 60 * 1000, 1000),
       dryRun: bool(env, 'CLEANUP_DRY_RUN', false),
       batchSize: int(env, 'CLEANUP_BATCH_SIZE', 500, 1),
+      leaseMs: int(env, 'CLEANUP_LEASE_MS', 60_000, 1000),
     },
     runtimesInfo: { maxPageSize: int(env, 'RUNTIMES_MAX_PAGE_SIZE', 100, 1) },
     oidc: {

@@ -99,10 +99,16 @@ export class ProvisioningEngine implements OnApplicationBootstrap, OnApplication
         if (!op) {
           break;
         }
-        const run = this.runStep(op).finally(() => {
-          this.inFlight.delete(op.id);
-          this.poke();
-        });
+        const run = this.runStep(op)
+          .catch((err: unknown) => {
+            // The step's own reads or writes failed (e.g. the database went away): nothing was recorded,
+            // so the operation runs again from its last saved step once its lease expires.
+            this.logger.warn({ operationId: op.id, err: (err as Error).message }, 'step not recorded; will retry');
+          })
+          .finally(() => {
+            this.inFlight.delete(op.id);
+            this.poke();
+          });
         this.inFlight.set(op.id, run);
       }
     } catch (err) {

@@ -30,7 +30,9 @@ export interface RunningServer {
 
 /**
  * Sends a TCP RST where node allows it (the raw socket under TLS); otherwise just destroys the socket.
- * Either way the client sees its request fail without an answer, as with a crashed proxy.
+ * Either way the client sees its request fail without an answer, as with a crashed proxy. The TLS
+ * socket is left to close with the raw one: destroying it as well, right after the reset, left a dead
+ * entry in node's connection list that made server.close() throw.
  */
 function resetConnection(socket: Socket): void {
   const raw = (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
@@ -39,7 +41,6 @@ function resetConnection(socket: Socket): void {
   } catch {
     socket.destroy();
   }
-  socket.destroy();
 }
 
 /** An HTTPS server with the concerns every simulated API server shares: faults, errors, keep-alive, shutdown. */
@@ -93,6 +94,13 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<Runnin
       resolve();
     });
   });
+  // Every accepted socket, so close() can end even those node's HTTP layer does not track (a TLS
+  // handshake in progress, a connection cut by a simulated reset): otherwise server.close() may never call back.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   // A client that vanishes mid-handshake must not crash the process.
   server.on('tlsClientError', () => undefined);
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -107,6 +115,9 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<Runnin
         aborter.abort();
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of sockets) {
+          socket.destroy();
+        }
       });
       return closed;
     },

@@ -70,12 +70,16 @@ describe.each(BACKENDS)('bind under runtime API server faults (%s)', (backend) =
 
   /** Nothing of the binding is left: no row, and none of its three objects on the runtime. */
   async function expectNothingLeft(bindingId: string): Promise<void> {
-    await eventually(async () => {
-      const rows = (await bindingRows(backend, instanceId)).filter((r) => r.binding_id === bindingId);
-      const objects = (await runtime.bindingObjects(shoot)).get(bindingId) ?? [];
-      expect({ rows, objects }).toEqual({ rows: [], objects: [] });
-      return true;
-    }, `binding ${bindingId} rolled back`);
+    await eventually(
+      async () => {
+        const rows = (await bindingRows(backend, instanceId)).filter((r) => r.binding_id === bindingId);
+        const objects = (await runtime.bindingObjects(shoot)).get(bindingId) ?? [];
+        expect({ rows, objects }).toEqual({ rows: [], objects: [] });
+        return true;
+      },
+      `binding ${bindingId} rolled back`,
+      8000,
+    );
   }
 
   /** The binding exists completely: a ready row, its three objects, and a token kubectl can use. */
@@ -147,10 +151,12 @@ describe.each(BACKENDS)('bind under runtime API server faults (%s)', (backend) =
     await expectNothingLeft(bid);
   });
 
-  it('a flaky runtime (seeded 30% errors, 10% resets): every bind is complete or absent, never half-made', async () => {
-    landscape.faults.setFaults({ target: 'runtime', errorRate: 0.3, resetRate: 0.1, seed: 1717 });
+  it('a flaky runtime (20% errors, 5% resets): every bind is complete or absent, never half-made', async () => {
+    landscape.faults.setFaults({ target: 'runtime', errorRate: 0.2, resetRate: 0.05, seed: 1717 });
     const outcomes = new Map<string, HttpAnswer>();
-    for (let i = 0; i < 8; i++) {
+    const count = (created: boolean) => [...outcomes.values()].filter((r) => (r.status === 201) === created).length;
+    // At least 8 binds, and on until both outcomes were seen a few times (the instance allows 10 bindings).
+    for (let i = 0; i < 20 && (i < 8 || count(true) < 2 || count(false) < 2) && count(true) < 8; i++) {
       const bid = uniqueId(`flaky${i}`);
       outcomes.set(bid, await osb.bind(instanceId, bid));
     }
@@ -163,22 +169,26 @@ describe.each(BACKENDS)('bind under runtime API server faults (%s)', (backend) =
       // The platform's orphan mitigation for a failed bind.
       expect([200, 410]).toContain((await osb.unbind(instanceId, bid)).status);
     }
-    // With this seed both kinds of outcome occur, so the test checks both paths.
+    // Both kinds of outcome occurred, so the test checked both paths.
     expect(succeeded.length).toBeGreaterThan(0);
     expect(failed.length).toBeGreaterThan(0);
 
-    await eventually(async () => {
-      const objects = await runtime.bindingObjects(shoot);
-      const rows = await bindingRows(backend, instanceId);
-      for (const bid of failed) {
-        expect({ bid, objects: objects.get(bid) ?? [], rows: rows.filter((r) => r.binding_id === bid) }).toEqual({
-          bid,
-          objects: [],
-          rows: [],
-        });
-      }
-      return true;
-    }, 'failed binds rolled back');
+    await eventually(
+      async () => {
+        const objects = await runtime.bindingObjects(shoot);
+        const rows = await bindingRows(backend, instanceId);
+        for (const bid of failed) {
+          expect({ bid, objects: objects.get(bid) ?? [], rows: rows.filter((r) => r.binding_id === bid) }).toEqual({
+            bid,
+            objects: [],
+            rows: [],
+          });
+        }
+        return true;
+      },
+      'failed binds rolled back',
+      8000,
+    );
     for (const bid of succeeded) {
       const kubeconfig = outcomes.get(bid)!.body.credentials.kubeconfig;
       expect((await osb.getBinding(instanceId, bid)).body.credentials.kubeconfig).toBe(kubeconfig);
@@ -205,9 +215,8 @@ describe.each(BACKENDS)('bind under runtime API server faults (%s)', (backend) =
     const done = await osb.waitForOperation(iid);
     landscape.faults.clear();
     expect(done.body).toMatchObject({ state: 'succeeded' });
-    const shoots = landscape.runtimes().filter((r) => r.shootName === shoot || r.namespace === 'garden-kyma-dev');
     const mine = await shootNameOf(backend, iid);
-    expect(shoots.filter((r) => r.shootName === mine)).toHaveLength(1);
+    expect(landscape.runtimes().filter((r) => r.shootName === mine)).toHaveLength(1);
     expect((await osb.bind(iid, 'after-flaky')).status).toBe(201);
   });
 });
