@@ -195,7 +195,7 @@ export class BindingsService implements OnModuleInit, OnModuleDestroy {
       await this.bindings.delete(instanceId, bindingId);
       throw new GoneError('instance does not exist');
     }
-    const binding = await this.bindings.find(instanceId, bindingId);
+    const binding = await this.settledBinding(instanceId, bindingId);
     if (!binding) {
       throw new GoneError('binding does not exist');
     }
@@ -205,6 +205,31 @@ export class BindingsService implements OnModuleInit, OnModuleDestroy {
     }
     await this.bindings.delete(instanceId, bindingId);
     this.metrics.revoked.inc();
+  }
+
+  /**
+   * The binding once no request is creating it any more: an unbind that deleted a binding half-way through
+   * its creation would race the creator's calls to the runtime and leave objects behind. Rows whose creation
+   * was abandoned (expired, or older than any creation may take) are returned at once.
+   */
+  private async settledBinding(instanceId: string, bindingId: string): Promise<BindingEntity | null> {
+    const timeoutMs = this.config.bindings.createTimeoutMs;
+    const deadline = this.clock.now().getTime() + timeoutMs;
+    for (;;) {
+      const binding = await this.bindings.find(instanceId, bindingId);
+      const now = this.clock.now().getTime();
+      const beingCreated =
+        binding?.state === 'creating' &&
+        binding.expiresAt.getTime() > now &&
+        binding.createdAt.getTime() + 2 * timeoutMs > now;
+      if (!beingCreated) {
+        return binding;
+      }
+      if (now > deadline) {
+        throw new BindingTimeoutError(timeoutMs);
+      }
+      await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+    }
   }
 
   async list(instanceId: string): Promise<BindingSummary[]> {

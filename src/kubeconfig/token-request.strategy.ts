@@ -50,7 +50,7 @@ export class TokenRequestStrategy implements KubeconfigStrategy {
       'kyma-project.io/instance-id': labelValue(target.instanceId),
     };
     // AlreadyExists is fine: a retried bind finds what an earlier attempt created.
-    await Promise.all([
+    await allSettled([
       ignoring([409], () =>
         core.createNamespacedServiceAccount({
           namespace: BINDING_NAMESPACE,
@@ -91,11 +91,23 @@ export class TokenRequestStrategy implements KubeconfigStrategy {
     const core = kc.makeApiClient(CoreV1Api);
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
     const name = bindingObjectName(target.bindingId);
-    await Promise.all([
+    await allSettled([
       ignoring([404], () => rbac.deleteClusterRoleBinding({ name })),
       ignoring([404], () => rbac.deleteClusterRole({ name })),
       ignoring([404], () => core.deleteNamespacedServiceAccount({ name, namespace: BINDING_NAMESPACE })),
     ]);
+  }
+}
+
+/**
+ * Like Promise.all, but settles only when every call has: a rollback that starts while one create is still
+ * in flight would miss the object that create is about to make.
+ */
+async function allSettled(calls: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(calls);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    throw failed.reason;
   }
 }
 
