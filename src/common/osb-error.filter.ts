@@ -47,6 +47,11 @@ function fromBodyParser(err: BodyParserError): { status: number; body: ErrorBody
   return { status, body: { error: CODE_OF_STATUS[status], description } };
 }
 
+/** The body @nestjs/terminus throws with when a health check fails: {status, info, error, details}. */
+function isHealthCheckResult(response: unknown): response is Record<string, unknown> {
+  return typeof response === 'object' && response !== null && 'status' in response && 'details' in response;
+}
+
 /**
  * The one place where errors become HTTP answers: domain errors by kind, Nest's HttpExceptions
  * (validation pipe, unknown routes) and body-parser errors with their status; everything else is a
@@ -81,6 +86,10 @@ export class OsbErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
+      if (isHealthCheckResult(response)) {
+        // /readyz: operators and probes expect terminus' own body, naming each failed check.
+        return { status, body: response };
+      }
       let description: string;
       if (typeof response === 'string') {
         description = response;

@@ -66,7 +66,13 @@ function outageScenario(
       try {
         await eventually(async () => (await readyz(broker.url)).status === 503, '/readyz reporting the outage');
         const health = await readyz(broker.url);
-        expect(health).toEqual({ status: 503, body: expect.objectContaining({ error: expect.anything() }) });
+        expect(health).toEqual({
+          status: 503,
+          body: expect.objectContaining({
+            status: 'error',
+            error: { database: expect.objectContaining({ status: 'down' }) },
+          }),
+        });
         // Liveness is not readiness: the process is fine, restarting it would not help.
         expect((await fetch(`${broker.url}/healthz`)).status).toBe(200);
 
