@@ -1,18 +1,7 @@
 // Three projects: unit (beside the code), integration (real databases) and e2e (real app over HTTP).
 // client-node, jose and friends are ESM-only, so they are transformed like our own sources.
 const esmPackages = ['@kubernetes/client-node', 'jose', 'openid-client', 'oauth4webapi', '@peculiar', 'hpagent'];
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const swc = ['@swc/jest', require('./test/support/swc-options')];
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],

@@ -19,21 +19,10 @@ const SAMPLES = q(30, 100);
 const BULK_BINDINGS = q(10_000, 100_000);
 const REVOKE_INSTANCES = q(3, 10);
 
-/** mulberry32, so that every run asks for the same accounts and instances. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The listing queries measured at each size: name and query string (a function of the table size). */
 function queries(size) {
-  const r = random(42);
+  // The simulator's seeded generator, so that every run asks for the same accounts and instances.
+  const r = require(path.join(DIST, 'simulator', 'faults')).seededRandom(42);
   const pick = (n) => Math.floor(r() * n);
   return [
     ['page 1, page_size=10', () => 'page_size=10'],

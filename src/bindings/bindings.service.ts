@@ -145,7 +145,7 @@ export class BindingsService implements OnModuleInit, OnModuleDestroy {
           if (existing.state === 'ready') {
             return { status: 200, body: this.credentialsOf(existing) };
           }
-          if (existing.createdAt.getTime() + 2 * cfg.createTimeoutMs < this.clock.now().getTime()) {
+          if (!this.isBeingCreated(existing, this.clock.now().getTime())) {
             // Left behind by a crashed replica: nothing is issuing it any more, so start over.
             await this.bindings.delete(existing.instanceId, existing.bindingId);
             continue;
@@ -209,8 +209,7 @@ export class BindingsService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The binding once no request is creating it any more: an unbind that deleted a binding half-way through
-   * its creation would race the creator's calls to the runtime and leave objects behind. Rows whose creation
-   * was abandoned (expired, or older than any creation may take) are returned at once.
+   * its creation would race the creator's calls to the runtime and leave objects behind.
    */
   private async settledBinding(instanceId: string, bindingId: string): Promise<BindingEntity | null> {
     const timeoutMs = this.config.bindings.createTimeoutMs;
@@ -218,11 +217,7 @@ export class BindingsService implements OnModuleInit, OnModuleDestroy {
     for (;;) {
       const binding = await this.bindings.find(instanceId, bindingId);
       const now = this.clock.now().getTime();
-      const beingCreated =
-        binding?.state === 'creating' &&
-        binding.expiresAt.getTime() > now &&
-        binding.createdAt.getTime() + 2 * timeoutMs > now;
-      if (!beingCreated) {
+      if (!binding || !this.isBeingCreated(binding, now)) {
         return binding;
       }
       if (now > deadline) {
@@ -230,6 +225,18 @@ export class BindingsService implements OnModuleInit, OnModuleDestroy {
       }
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
     }
+  }
+
+  /**
+   * Whether some request may still be creating this row: it is not ready and not abandoned (expired, as a
+   * rollback that could not reach the runtime leaves it, or older than any creation may take).
+   */
+  private isBeingCreated(binding: BindingEntity, nowMs: number): boolean {
+    return (
+      binding.state === 'creating' &&
+      binding.expiresAt.getTime() > nowMs &&
+      binding.createdAt.getTime() + 2 * this.config.bindings.createTimeoutMs > nowMs
+    );
   }
 
   async list(instanceId: string): Promise<BindingSummary[]> {

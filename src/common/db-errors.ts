@@ -1,7 +1,12 @@
-/** PostgreSQL unique_violation, as surfaced by node-postgres through TypeORM. */
+/** The SQLSTATE of a PostgreSQL error, as surfaced by node-postgres directly or wrapped by TypeORM. */
+function sqlStateOf(err: unknown): string | undefined {
+  const e = err as { code?: string; driverError?: { code?: string } } | null | undefined;
+  return e?.driverError?.code ?? e?.code;
+}
+
+/** PostgreSQL unique_violation. */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return e?.code === '23505' || e?.driverError?.code === '23505';
+  return sqlStateOf(err) === '23505';
 }
 
 /**
@@ -10,8 +15,7 @@ export function isUniqueViolation(err: unknown): boolean {
  * untranslatable_character.
  */
 export function isUnstorableInput(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code;
+  const code = sqlStateOf(err);
   return code === '22021' || code === '22P05';
 }
 

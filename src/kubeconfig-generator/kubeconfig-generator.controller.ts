@@ -15,12 +15,12 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-
-// Ids are stored as text: control characters (NUL above all, which PostgreSQL refuses) can match nothing.
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 import { UnauthorizedError } from '../common/domain-errors';
 import { OsbErrorDto } from '../common/osb-dto';
 import { KubeconfigGeneratorService } from './kubeconfig-generator.service';
+
+// Ids are stored as text: control characters (NUL above all, which PostgreSQL refuses) can match nothing.
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
 export class KubeconfigQuery {
   @ApiPropertyOptional({

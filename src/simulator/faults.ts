@@ -38,7 +38,7 @@ export type FaultAction =
   | { kind: 'reset'; delayMs: number };
 
 /** mulberry32: tiny, fast and good enough to make fault sequences reproducible. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

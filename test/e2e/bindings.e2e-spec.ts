@@ -3,10 +3,10 @@ import * as yaml from 'js-yaml';
 import { RunningBroker } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/clock';
 import { ExpiredBindingsCleanup } from '../../src/cleanup/expired-bindings-cleanup';
-import { devToken, startTestBroker } from '../support/broker';
+import { startTestBroker } from '../support/broker';
 import { BACKENDS, databaseUrl } from '../support/databases';
 import { kubectl } from '../support/kubectl';
-import { OsbClient, uniqueId } from '../support/osb-client';
+import { OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 
 describe.each(BACKENDS)('OSB bindings (%s)', (backend) => {
   let broker: RunningBroker;
@@ -15,7 +15,7 @@ describe.each(BACKENDS)('OSB bindings (%s)', (backend) => {
 
   beforeAll(async () => {
     broker = await startTestBroker({ backend, clock });
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
   });
   afterAll(async () => {
     await broker.close();

@@ -1,8 +1,8 @@
 import { RunningBroker } from '../../src/bootstrap';
-import { devToken, startTestBroker } from '../support/broker';
+import { startTestBroker } from '../support/broker';
 import { BACKENDS } from '../support/databases';
 import { kubectl } from '../support/kubectl';
-import { KYMA_SERVICE_ID, OsbClient, uniqueId } from '../support/osb-client';
+import { KYMA_SERVICE_ID, OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 import { readFileSync } from 'node:fs';
 
 const PLAN_IDS = {
@@ -38,7 +38,7 @@ describe.each(BACKENDS)('EU Access and per-platform-region catalog (%s)', (backe
 
   beforeAll(async () => {
     broker = await startTestBroker({ backend });
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
   });
   afterAll(async () => {
     await broker.close();

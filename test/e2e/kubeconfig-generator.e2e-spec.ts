@@ -6,9 +6,9 @@ import * as yaml from 'js-yaml';
 import { decodeJwt, importJWK, JWK, JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
 import { RunningBroker } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/clock';
-import { devToken, startTestBroker } from '../support/broker';
+import { startTestBroker } from '../support/broker';
 import { kubectl } from '../support/kubectl';
-import { OsbClient, uniqueId } from '../support/osb-client';
+import { OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 
 interface Kubeconfig {
   'current-context': string;
@@ -126,7 +126,7 @@ describe('kubeconfig generator: GET /kube-config (postgres)', () => {
   beforeAll(async () => {
     broker = await startTestBroker({ clock, env: { BROKER_CONFIG: brokerConfigFile() } });
     issuer = broker.config.oidc.issuerURL;
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
     adminRuntime = await readyRuntime({ region: 'eu-central-1', administrators: ['admin@example.com'] });
     foreignRuntime = await readyRuntime({
       region: 'eu-central-1',

@@ -1,7 +1,7 @@
 import { RunningBroker } from '../../src/bootstrap';
-import { startTestBroker, devToken } from '../support/broker';
+import { startTestBroker } from '../support/broker';
 import { BACKENDS } from '../support/databases';
-import { AWS_PLAN_ID, KYMA_SERVICE_ID, OsbClient, uniqueId } from '../support/osb-client';
+import { AWS_PLAN_ID, KYMA_SERVICE_ID, OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 
 describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
   let broker: RunningBroker;
@@ -9,7 +9,7 @@ describe.each(BACKENDS)('OSB service instances (%s)', (backend) => {
 
   beforeAll(async () => {
     broker = await startTestBroker({ backend });
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
   });
   afterAll(async () => {
     await broker.close();

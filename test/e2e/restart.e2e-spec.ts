@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { startBroker } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/load-config';
 import { startLandscape } from '../../src/simulator';
-import { devToken, freePort } from '../support/broker';
+import { freePort } from '../support/broker';
 import { BACKENDS, databaseUrl } from '../support/databases';
-import { OsbClient, uniqueId } from '../support/osb-client';
+import { osbClientFor, uniqueId } from '../support/osb-client';
 
 /**
  * A broker stopped while an operation runs, and a new one started on the same database and landscape,
@@ -30,7 +30,7 @@ describe.each(BACKENDS)('restart mid-operation (%s)', (backend) => {
     };
     try {
       const first = await startBroker(loadConfig(env));
-      const osb1 = new OsbClient(first.url, await devToken(first.url));
+      const osb1 = await osbClientFor(first);
       const id = uniqueId('e2e-restart');
       expect((await osb1.provision(id)).status).toBe(202);
       // Let the engine create the shoot, then stop while it waits for readiness.
@@ -40,7 +40,7 @@ describe.each(BACKENDS)('restart mid-operation (%s)', (backend) => {
 
       const second = await startBroker(loadConfig(env));
       try {
-        const osb2 = new OsbClient(second.url, await devToken(second.url));
+        const osb2 = await osbClientFor(second);
         const done = await osb2.waitForOperation(id);
         expect(done.body).toMatchObject({ state: 'succeeded' });
         const bound = await osb2.bind(id, 'survivor');
@@ -53,7 +53,7 @@ describe.each(BACKENDS)('restart mid-operation (%s)', (backend) => {
       // Bindings are stored encrypted with the key in DATA_DIR: a restarted broker still reads them.
       const third = await startBroker(loadConfig(env));
       try {
-        const osb3 = new OsbClient(third.url, await devToken(third.url));
+        const osb3 = await osbClientFor(third);
         const fetched = await osb3.getBinding(id, 'survivor');
         expect(fetched.status).toBe(200);
         expect(fetched.body.credentials.kubeconfig).toBe(kubeconfig);

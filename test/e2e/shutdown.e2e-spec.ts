@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningBroker } from '../../src/bootstrap';
 import { Landscape } from '../../src/simulator';
-import { devToken, freePort } from '../support/broker';
+import { freePort } from '../support/broker';
 import { databaseUrl } from '../support/databases';
 import { bindingRows, startBrokerOn, startTestLandscape } from '../support/landscape';
-import { OsbClient, uniqueId } from '../support/osb-client';
+import { osbClientFor, uniqueId } from '../support/osb-client';
 
 const MAIN = join(__dirname, '../../dist/main.js');
 
@@ -36,7 +36,7 @@ describe('graceful shutdown', () => {
     const broker: RunningBroker = await startBrokerOn(landscape, { backend: 'postgres' });
     let closed = false;
     try {
-      const osb = new OsbClient(broker.url, await devToken(broker.url));
+      const osb = await osbClientFor(broker);
       const iid = uniqueId('e2e-stop');
       expect((await osb.provision(iid)).status).toBe(202);
       expect((await osb.waitForOperation(iid)).body.state).toBe('succeeded');

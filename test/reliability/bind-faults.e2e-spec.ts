@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
 import { RunningBroker } from '../../src/bootstrap';
 import type { FaultConfig, Landscape } from '../../src/simulator';
-import { devToken } from '../support/broker';
+
 import { BACKENDS } from '../support/databases';
 import { kubectl } from '../support/kubectl';
 import {
@@ -12,7 +12,7 @@ import {
   startBrokerOn,
   startTestLandscape,
 } from '../support/landscape';
-import { HttpAnswer, OsbClient, uniqueId } from '../support/osb-client';
+import { HttpAnswer, OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 
 const CREATE_TIMEOUT_MS = 1500;
 const SA_PATH = '/api/v1/namespaces/kyma-system/serviceaccounts';
@@ -53,7 +53,7 @@ describe.each(BACKENDS)('bind under runtime API server faults (%s)', (backend) =
       backend,
       env: { BINDING_CREATE_TIMEOUT_MS: String(CREATE_TIMEOUT_MS) },
     });
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
     runtime = new RuntimeInspector(landscape);
     instanceId = uniqueId('rel-faults');
     await osb.provisionReady(instanceId);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { RunningBroker } from '../../src/bootstrap';
 import type { Landscape } from '../../src/simulator';
-import { devToken } from '../support/broker';
+
 import { BACKENDS } from '../support/databases';
 import { kubectl } from '../support/kubectl';
 import {
@@ -14,7 +14,7 @@ import {
   startTestLandscape,
 } from '../support/landscape';
 import { expectOsbError } from '../support/osb-conformance';
-import { HttpAnswer, OsbClient, uniqueId } from '../support/osb-client';
+import { HttpAnswer, OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 
 const MAX_BINDINGS = 10;
 
@@ -32,7 +32,7 @@ describe.each(BACKENDS)('concurrent requests on one instance (%s)', (backend) =>
   beforeAll(async () => {
     landscape = await startTestLandscape();
     broker = await startBrokerOn(landscape, { backend });
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
     runtime = new RuntimeInspector(landscape);
   });
   afterAll(async () => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Landscape } from '../../src/simulator';
 import { BrokerProcess } from '../support/broker-process';
-import { devToken, freePort } from '../support/broker';
+import { freePort } from '../support/broker';
 import { BACKENDS, databaseUrl } from '../support/databases';
 import { kubectl } from '../support/kubectl';
 import { bindingRows, eventually, RuntimeInspector, shootNameOf, sql, startTestLandscape } from '../support/landscape';
-import { OsbClient, uniqueId } from '../support/osb-client';
+import { osbClientFor, uniqueId } from '../support/osb-client';
 
 const SA_PATH = '/api/v1/namespaces/kyma-system/serviceaccounts';
 const OBJECTS = ['clusterrole', 'clusterrolebinding', 'serviceaccount'];
@@ -52,7 +52,7 @@ describe.each(BACKENDS)('kill -9 mid-work and restart (%s)', (backend) => {
     const runtime = new RuntimeInspector(landscape);
     const first = await BrokerProcess.start(env);
     processes.push(first);
-    const osb1 = new OsbClient(first.url, await devToken(first.url));
+    const osb1 = await osbClientFor(first);
 
     const live = uniqueId('crash-live');
     const doomed = uniqueId('crash-doomed');
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('kill -9 mid-work and restart (%s)', (backend) => {
 
     const second = await BrokerProcess.start(env);
     processes.push(second);
-    const osb2 = new OsbClient(second.url, await devToken(second.url));
+    const osb2 = await osbClientFor(second);
 
     // Provisioning resumed and finished, with one shoot and one operation.
     expect((await osb2.waitForOperation(pending)).body).toMatchObject({ state: 'succeeded' });

@@ -1,11 +1,11 @@
 import { Client } from 'pg';
 import { RunningBroker } from '../../src/bootstrap';
 import type { Landscape } from '../../src/simulator';
-import { devToken } from '../support/broker';
+
 import { BACKENDS, databaseUrl } from '../support/databases';
 import { eventually, startBrokerOn, startTestLandscape } from '../support/landscape';
 import { expectOsbError } from '../support/osb-conformance';
-import { OsbClient, uniqueId } from '../support/osb-client';
+import { OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 import { TcpProxy } from '../support/tcp-proxy';
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -45,7 +45,7 @@ function outageScenario(
         // A step cut off by the outage is retried once its lease expires (30 s by default).
         env: { DATABASE_URL: env.url, DATABASE_POOL_SIZE: '4', PROVISIONING_LEASE_MS: '3000' },
       });
-      osb = new OsbClient(broker.url, await devToken(broker.url));
+      osb = await osbClientFor(broker);
     });
     afterAll(async () => {
       await env?.up().catch(() => undefined);

@@ -1,10 +1,10 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { RunningBroker } from '../../src/bootstrap';
-import { devToken, startTestBroker } from '../support/broker';
+import { startTestBroker } from '../support/broker';
 import { BACKENDS } from '../support/databases';
 import { OsbConformanceWalker } from '../support/osb-conformance';
-import { OsbClient, uniqueId } from '../support/osb-client';
+import { OsbClient, osbClientFor, uniqueId } from '../support/osb-client';
 
 /**
  * The broker walked through OSB v2.17's flows by a platform-like walker that checks every status code,
@@ -17,7 +17,7 @@ describe.each(BACKENDS)('OSB 2.17 conformance (%s)', (backend) => {
 
   beforeAll(async () => {
     broker = await startTestBroker({ backend });
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
   });
   afterAll(async () => {
     await broker?.close();

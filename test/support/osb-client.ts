@@ -1,3 +1,4 @@
+import { devToken } from './broker';
 export const KYMA_SERVICE_ID = '47c9dcbf-ff30-448e-ab36-d3bad66ba281';
 export const AWS_PLAN_ID = '361c511f-f939-4621-b228-d0fb79a1fe15';
 
@@ -120,4 +121,9 @@ export class OsbClient {
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** An OSB client for a started broker, with a token of the documented dev client. */
+export async function osbClientFor(broker: { url: string }): Promise<OsbClient> {
+  return new OsbClient(broker.url, await devToken(broker.url));
 }

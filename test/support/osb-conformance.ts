@@ -134,6 +134,25 @@ export class OsbConformanceWalker {
     });
   }
 
+  /** A repeated asynchronous request while the first still runs answers 202 with the same operation. */
+  private sameOperationWhileInProgress(
+    method: string,
+    finished: string,
+    again: HttpAnswer,
+    operation: unknown,
+    settled: number[],
+  ): void {
+    if (again.status === 202) {
+      this.check(
+        `repeated ${method} while in progress: the same operation`,
+        again.body?.operation === operation,
+        again.body,
+      );
+    } else {
+      this.status(`repeated ${method} while in progress (or once ${finished})`, again, settled);
+    }
+  }
+
   private errorShape(rule: string, res: HttpAnswer, extra: Parameters<typeof osbErrorProblems>[1] = {}): void {
     const problems = osbErrorProblems(res, extra);
     this.check(`${rule}: well-formed error body`, problems.length === 0, problems.join('; '));
@@ -442,16 +461,8 @@ export class OsbConformanceWalker {
     }
     if (accepted.status === 202) {
       const again = await this.req('PUT', `/service_instances/${instanceId}?accepts_incomplete=true`, body);
-      if (again.status === 202) {
-        this.check(
-          'repeated PUT while in progress: the same operation',
-          again.body?.operation === operation,
-          again.body,
-        );
-      } else {
-        // Only valid if the provisioning finished in between (then 200).
-        this.status('repeated PUT while in progress (or once done)', again, [200, 202]);
-      }
+      // Other than 202 only valid if the provisioning finished in between (then 200).
+      this.sameOperationWhileInProgress('PUT', 'done', again, operation, [200, 202]);
       const conflicting = await this.req('PUT', `/service_instances/${instanceId}?accepts_incomplete=true`, {
         ...body,
         parameters: this.opts.conflictingParameters,
@@ -696,15 +707,7 @@ export class OsbConformanceWalker {
         'DELETE',
         `${path}?accepts_incomplete=true&service_id=${serviceId}&plan_id=${planId}`,
       );
-      if (again.status === 202) {
-        this.check(
-          'repeated DELETE while in progress: the same operation',
-          again.body?.operation === operation,
-          again.body,
-        );
-      } else {
-        this.status('repeated DELETE while in progress (or once gone)', again, [202, 410]);
-      }
+      this.sameOperationWhileInProgress('DELETE', 'gone', again, operation, [202, 410]);
       const final = await this.poll(
         instanceId,
         typeof operation === 'string' ? operation : undefined,

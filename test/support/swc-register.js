@@ -1,20 +1,11 @@
 'use strict';
 // Lets a child `node` process run the broker's TypeScript sources as they are (no build step):
-// `node -r ./test/support/swc-register.js src/main.ts`. Same swc settings as jest.config.js.
+// `node -r ./test/support/swc-register.js src/main.ts`, with the same swc settings as jest.
 const { readFileSync } = require('node:fs');
 const { transformSync } = require('@swc/core');
+const swcOptions = require('./swc-options');
 
 require.extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    sourceMaps: 'inline',
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  });
+  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swcOptions, filename, sourceMaps: 'inline' });
   module._compile(code, filename);
 };

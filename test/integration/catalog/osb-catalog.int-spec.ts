@@ -1,6 +1,6 @@
 import type { RunningBroker } from '../../../src/bootstrap';
-import { devToken, startTestBroker } from '../../support/broker';
-import { AWS_PLAN_ID, KYMA_SERVICE_ID, OsbClient, uniqueId } from '../../support/osb-client';
+import { startTestBroker } from '../../support/broker';
+import { AWS_PLAN_ID, KYMA_SERVICE_ID, OsbClient, osbClientFor, uniqueId } from '../../support/osb-client';
 
 const AZURE_PLAN_ID = '4deee563-e5ec-4731-b9b1-53b42d855f0c';
 
@@ -11,7 +11,7 @@ describe('OSB catalog and EU Access through the broker', () => {
 
   beforeAll(async () => {
     broker = await startTestBroker({ backend: 'postgres' });
-    osb = new OsbClient(broker.url, await devToken(broker.url));
+    osb = await osbClientFor(broker);
   });
 
   afterAll(async () => {
