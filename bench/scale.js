@@ -19,16 +19,23 @@ const SAMPLES = q(30, 100);
 const BULK_BINDINGS = q(10_000, 100_000);
 const REVOKE_INSTANCES = q(3, 10);
 
-/** The listing queries measured at each size: name and query string (a function of the table size). */
+/**
+ * The listing queries measured at each size: name, and the query string as a function of the table size.
+ * A query string may name `{cursor of page N}` (page_size=100): that page's nextCursor, fetched once beforehand.
+ */
 function queries(size) {
   // The simulator's seeded generator, so that every run asks for the same accounts and instances.
   const r = require(path.join(DIST, 'simulator', 'faults')).seededRandom(42);
   const pick = (n) => Math.floor(r() * n);
+  const middle = Math.floor(size / 200);
+  const last = Math.ceil((size * 0.9) / 100);
   return [
     ['page 1, page_size=10', () => 'page_size=10'],
     ['page 1, page_size=100 (default)', () => ''],
-    ['middle page (offset size/2), page_size=100', () => `page=${Math.floor(size / 200)}&page_size=100`],
-    ['last page, page_size=100', () => `page=${Math.ceil((size * 0.9) / 100)}&page_size=100`],
+    ['middle page (offset size/2), page_size=100', () => `page=${middle}&page_size=100`],
+    ['last page, page_size=100', () => `page=${last}&page_size=100`],
+    ['middle page by cursor, page_size=100', () => `cursor={cursor of page ${middle - 1}}&page_size=100`],
+    ['last page by cursor, page_size=100', () => `cursor={cursor of page ${last - 1}}&page_size=100`],
     ['account=<one> (10 runtimes)', () => `account=ga-${pick(size / 10)}`],
     ['instance_id=<one>', () => `instance_id=inst-${String(pick(size)).padStart(7, '0')}`],
     ['plan=azure&region=westeurope, page_size=100', () => 'plan=azure&region=westeurope&page_size=100'],
@@ -37,13 +44,27 @@ function queries(size) {
   ];
 }
 
+async function withCursors(url, headers, qs) {
+  const cursors = [];
+  for (const [, page] of qs.matchAll(/\{cursor of page (\d+)\}/g)) {
+    const res = await request(`${url}/info/runtimes?page=${page}&page_size=100`, { headers });
+    const cursor = res.status === 200 ? JSON.parse(res.body).nextCursor : undefined;
+    if (!cursor) {
+      throw new Error(`page ${page} handed out no cursor (status ${res.status})`);
+    }
+    cursors.push(cursor);
+  }
+  return qs.replace(/\{cursor of page \d+\}/g, () => cursors.shift());
+}
+
 async function measureListing(url, token, size) {
   const headers = { authorization: `Bearer ${token}` };
   const results = [];
-  for (const [name, qs] of queries(size)) {
+  for (const [name, makeQs] of queries(size)) {
+    const qs = await withCursors(url, headers, makeQs());
     let lastBody;
     const get = async () => {
-      const res = await request(`${url}/info/runtimes?${qs()}`, { headers });
+      const res = await request(`${url}/info/runtimes?${qs}`, { headers });
       lastBody = res.body;
       return res.status;
     };
@@ -57,7 +78,9 @@ async function measureListing(url, token, size) {
       page = { count: NaN, totalCount: NaN };
     }
     results.push({ name, size, ...page, ...r });
-    log(`${size} runtimes, ${name}: p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${page.count}/${page.totalCount}`);
+    log(
+      `${size} runtimes, ${name}: p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${page.count}/${page.totalCount}`,
+    );
   }
   return results;
 }
@@ -65,7 +88,13 @@ async function measureListing(url, token, size) {
 async function runCleanup(databaseUrl) {
   const proc = spawnChild(
     process.execPath,
-    ['--expose-gc', path.join(__dirname, 'lib', 'cleanup-worker.js'), databaseUrl, String(REVOKE_INSTANCES), String(BULK_BINDINGS)],
+    [
+      '--expose-gc',
+      path.join(__dirname, 'lib', 'cleanup-worker.js'),
+      databaseUrl,
+      String(REVOKE_INSTANCES),
+      String(BULK_BINDINGS),
+    ],
     { ipc: true },
   );
   let message;
@@ -114,7 +143,9 @@ async function run() {
     }
     const { rows: dbSize } = await client.query('SELECT pg_database_size(current_database()) AS bytes');
 
-    log(`cleanup: ${REVOKE_INSTANCES * 10} bindings with revocation, then ${BULK_BINDINGS} expired bindings on deprovisioned runtimes`);
+    log(
+      `cleanup: ${REVOKE_INSTANCES * 10} bindings with revocation, then ${BULK_BINDINGS} expired bindings on deprovisioned runtimes`,
+    );
     const cleanup = await runCleanup(db.url);
 
     const [small, large] = SIZES;
@@ -160,7 +191,17 @@ async function run() {
         `Seeding took ${seeding.map((s) => `${fmt(s.seconds, 1)} s (to ${k(s.size)})`).join(', ')}.`,
       '',
       table(
-        ['query', `page @${k(small)}`, 'p50', 'p99', `page @${k(large)}`, 'p50', 'p99', `p50 ${k(large)}/${k(small)}`, 'errors'],
+        [
+          'query',
+          `page @${k(small)}`,
+          'p50',
+          'p99',
+          `page @${k(large)}`,
+          'p50',
+          'p99',
+          `p50 ${k(large)}/${k(small)}`,
+          'errors',
+        ],
         listingRows,
       ),
       '',
@@ -172,7 +213,19 @@ async function run() {
         "before and after it, and the process's maxRSS before → after.",
       '',
       table(
-        ['run', 'found', 'removed', 'failed', 'seconds', 'rows/s', 'RSS before', 'peak RSS', 'peak heap', 'live heap before → after', 'maxRSS'],
+        [
+          'run',
+          'found',
+          'removed',
+          'failed',
+          'seconds',
+          'rows/s',
+          'RSS before',
+          'peak RSS',
+          'peak heap',
+          'live heap before → after',
+          'maxRSS',
+        ],
         cleanupRows,
       ),
       ...(cleanup.bulk.left > 0 ? ['', `**${cleanup.bulk.left} expired bindings were left after the bulk run.**`] : []),

@@ -61,8 +61,12 @@ async function seedRuntimes(client, from, to) {
       WHERE n % 20 IN (14, 15, 16, 19)`,
     [from, to],
   );
-  await client.query('VACUUM ANALYZE instances');
-  await client.query('VACUUM ANALYZE operations');
+  // The triggers wrote +1/-1 rows into runtime_counts for every insert; the broker folds them at start-up and
+  // then every RUNTIME_COUNTS_COMPACT_INTERVAL_MS. Folded here already, so that no measurement races that.
+  await client.query('SELECT runtime_counts_rebuild()');
+  for (const table of ['instances', 'operations', 'runtime_states', 'runtime_counts']) {
+    await client.query(`VACUUM ANALYZE ${table}`);
+  }
 }
 
 /**
@@ -77,9 +81,12 @@ async function seedExpiredBindings(client, count, ciphertextLength) {
   }
   const perInstance = Math.ceil(count / instances);
   // 1,000 distinct random-looking strings (hex of md5s), reused round-robin: each value on its own is incompressible.
-  await client.query(`CREATE TEMP TABLE bench_ciphertexts AS
+  await client.query(
+    `CREATE TEMP TABLE bench_ciphertexts AS
     SELECT k, substr(string_agg(md5(k::text || '-' || j::text), '' ORDER BY j), 1, $1::int) AS text
-      FROM generate_series(0, 999) k, generate_series(1, ceil($1::int / 32.0)::int) j GROUP BY k`, [ciphertextLength]);
+      FROM generate_series(0, 999) k, generate_series(1, ceil($1::int / 32.0)::int) j GROUP BY k`,
+    [ciphertextLength],
+  );
   await client.query(
     `INSERT INTO bindings (instance_id, binding_id, kubeconfig_ciphertext, key_id, binding_type, expiration_seconds,
         parameters_hash, created_by, created_at, expires_at, state)

@@ -97,7 +97,8 @@ export interface AppConfig {
   simulator: { enabled: boolean; shootCreateDelayMs: number; shootDeleteDelayMs: number };
   /** `leaseMs`: a run's claim on the job, renewed per batch; a replica killed mid-run is taken over after it. */
   cleanup: { enabled: boolean; intervalMs: number; dryRun: boolean; batchSize: number; leaseMs: number };
-  runtimesInfo: { maxPageSize: number };
+  /** countsCompactIntervalMs: how often the per-key changes of `runtime_counts` are folded (see RuntimeCountsCompactor). */
+  runtimesInfo: { maxPageSize: number; countsCompactIntervalMs: number };
   oidc: OidcDefaults;
 }
 

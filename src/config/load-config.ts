@@ -297,7 +297,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       batchSize: int(env, 'CLEANUP_BATCH_SIZE', 500, 1),
       leaseMs: int(env, 'CLEANUP_LEASE_MS', 60_000, 1000),
     },
-    runtimesInfo: { maxPageSize: int(env, 'RUNTIMES_MAX_PAGE_SIZE', 100, 1) },
+    runtimesInfo: {
+      maxPageSize: int(env, 'RUNTIMES_MAX_PAGE_SIZE', 100, 1),
+      countsCompactIntervalMs: int(env, 'RUNTIME_COUNTS_COMPACT_INTERVAL_MS', 30_000, 1000),
+    },
     oidc: {
       clientID: env.OIDC_CLIENT_ID || 'kyma-runtime',
       issuerURL: env.OIDC_ISSUER_URL || (local ? `${selfBase}/uaa` : ''),

@@ -26,8 +26,15 @@ const RuntimesQueryParams = (): MethodDecorator =>
       name: 'page',
       required: false,
       type: Number,
-      description: 'Page number, from 1',
+      description: 'Page number, from 1 (KEB paging; not together with cursor)',
       example: 1,
+    }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      type: String,
+      description:
+        'The `nextCursor` of the previous page: the page after it, at the same cost however deep (our addition to KEB; not together with page)',
     }),
     ApiQuery({
       name: 'page_size',
@@ -68,13 +75,15 @@ export class RuntimesInfoController {
     summary: 'List runtimes (service instances), paged and filtered',
     description:
       'Oldest first. Filters combine with AND; repeated values of one filter with OR. `totalCount` counts the ' +
-      'matching runtimes on all pages. Provisioning parameters are listed without secrets.',
+      'matching runtimes on all pages. Provisioning parameters are listed without secrets. Page by `page` ' +
+      "(as KEB) or by `cursor` (the previous page's `nextCursor`), whose cost does not grow with the depth.",
   })
   @RuntimesQueryParams()
   @ApiOkResponse({ type: RuntimesPageDto })
   @ApiBadRequestResponse({
     type: OsbErrorDto,
-    description: 'A paging parameter is not a single integer in range, a filter is malformed, or a state is unknown',
+    description:
+      'A paging parameter is not a single integer in range, the cursor is not one handed out, page and cursor are both given, a filter is malformed, or a state is unknown',
     example: { description: 'while getting query parameters: page_size is bigger than maxPage(100)' },
   })
   list(@Query() query: RuntimesQueryDto): Promise<RuntimesPageDto> {

@@ -1,6 +1,6 @@
 import { parse } from 'qs';
 import { BadRequestError } from '../common/domain-errors';
-import { parseRuntimesQuery } from './runtimes-query';
+import { encodeCursor, parseRuntimesQuery } from './runtimes-query';
 
 const MAX = 100;
 /** The query object exactly as express' extended query parser builds it. */
@@ -19,8 +19,8 @@ function errorOf(qs: string): string {
 describe('parseRuntimesQuery', () => {
   describe('paging', () => {
     it('defaults to the first page of the maximum size', () => {
-      const { page, pageSize } = parseRuntimesQuery({}, MAX);
-      expect({ page, pageSize }).toEqual({ page: 1, pageSize: MAX });
+      const { start, pageSize } = parseRuntimesQuery({}, MAX);
+      expect({ start, pageSize }).toEqual({ start: { page: 1 }, pageSize: MAX });
     });
 
     it.each([
@@ -30,7 +30,7 @@ describe('parseRuntimesQuery', () => {
       ['page=%2B3&page_size=007', 3, 7],
       ['page=9007199254740991', 9007199254740991, MAX],
     ])('accepts ?%s', (qs, page, pageSize) => {
-      expect(parseRuntimesQuery(query(qs), MAX)).toMatchObject({ page, pageSize });
+      expect(parseRuntimesQuery(query(qs), MAX)).toMatchObject({ start: { page }, pageSize });
     });
 
     it.each([
@@ -63,6 +63,48 @@ describe('parseRuntimesQuery', () => {
       expect(() => parseRuntimesQuery(query('page_size=11'), 10)).toThrow(
         'while getting query parameters: page_size is bigger than maxPage(10)',
       );
+    });
+  });
+
+  describe('cursor', () => {
+    const position = { createdAt: '2026-01-01T00:00:00.123456Z', instanceId: 'inst-1' };
+    const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+    it('reads back the position it encoded, with page_size and filters', () => {
+      const parsed = parseRuntimesQuery(query(`cursor=${encodeCursor(position)}&page_size=5&plan=aws`), MAX);
+      expect(parsed).toMatchObject({ start: { after: position }, pageSize: 5, filter: { planNames: ['aws'] } });
+    });
+
+    it('is opaque URL-safe text', () => {
+      expect(encodeCursor({ ...position, instanceId: '\u00e9?/+=&' })).toMatch(/^[A-Za-z0-9_-]+$/);
+    });
+
+    it('refuses page together with cursor', () => {
+      expect(errorOf(`page=2&cursor=${encodeCursor(position)}`)).toBe(
+        'while getting query parameters: page and cursor cannot be used together',
+      );
+    });
+
+    it.each([
+      ['not base64 JSON', '%21%21%21'],
+      ['empty', ''],
+      ['an object', encoded({ createdAt: position.createdAt, instanceId: 'x' })],
+      ['three values', encoded([position.createdAt, 'x', 'y'])],
+      ['milliseconds only', encoded(['2026-01-01T00:00:00.123Z', 'x'])],
+      ['an impossible date', encoded(['2026-13-45T00:00:00.000000Z', 'x'])],
+      ['an empty instance id', encoded([position.createdAt, ''])],
+      ['a NUL in the instance id', encoded([position.createdAt, 'a\u0000b'])],
+      ['a number as instance id', encoded([position.createdAt, 7])],
+    ])('refuses a cursor that is %s', (_, cursor) => {
+      expect(errorOf(`cursor=${cursor}`)).toBe(
+        'while getting query parameters: cursor is not one this API handed out (take it from nextCursor)',
+      );
+    });
+
+    it('refuses a repeated or nested cursor', () => {
+      const c = encodeCursor(position);
+      expect(errorOf(`cursor=${c}&cursor=${c}`)).toBe('while getting query parameters: cursor has to be one parameter');
+      expect(errorOf(`cursor[a]=${c}`)).toBe('while getting query parameters: cursor has to be a string');
     });
   });
 

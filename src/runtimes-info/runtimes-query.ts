@@ -22,12 +22,57 @@ export type StateFilter =
 export type RuntimesFilter = Record<FilterField, string[]> & { state: StateFilter };
 
 /** The query object as express' extended parser builds it; only these parameters are read. */
-export type RawRuntimesQuery = Partial<Record<'page' | 'page_size' | 'state' | keyof typeof FILTER_PARAMS, unknown>>;
+export type RawRuntimesQuery = Partial<
+  Record<'page' | 'page_size' | 'cursor' | 'state' | keyof typeof FILTER_PARAMS, unknown>
+>;
+
+/** A row's place in the listing's order: created_at to the microsecond (ISO 8601, UTC) and instance id. */
+export interface ListingPosition {
+  createdAt: string;
+  instanceId: string;
+}
+
+/** The page after a given row (`cursor`, our addition), or page number `page` (KEB's paging). */
+export type PageRequest = { after: ListingPosition } | { page: number };
 
 export interface RuntimesQuery {
-  page: number;
+  start: PageRequest;
   pageSize: number;
   filter: RuntimesFilter;
+}
+
+const CURSOR_CREATED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The cursor a page hands out for the page after it: opaque to clients, base64url of JSON. */
+export function encodeCursor(position: ListingPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.instanceId])).toString('base64url');
+}
+
+function decodeCursor(raw: unknown): ListingPosition {
+  const values = valuesOf(raw, 'cursor has to be a string');
+  if (values?.length !== 1) {
+    throw invalid('cursor has to be one parameter');
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(values[0], 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    typeof decoded[0] !== 'string' ||
+    !CURSOR_CREATED_AT.test(decoded[0]) ||
+    Number.isNaN(Date.parse(decoded[0])) ||
+    typeof decoded[1] !== 'string' ||
+    decoded[1].length === 0 ||
+    decoded[1].length > 255 ||
+    decoded[1].includes('\u0000')
+  ) {
+    throw invalid('cursor is not one this API handed out (take it from nextCursor)');
+  }
+  return { createdAt: decoded[0], instanceId: decoded[1] };
 }
 
 const STATE_VALUES: readonly string[] = [...RUNTIME_STATES, ALL_STATES];
@@ -94,7 +139,7 @@ function stateFilterOf(raw: unknown): StateFilter {
 }
 
 /**
- * Reads page, page_size and the filters of `GET /runtimes` from the raw query object. Unknown parameters
+ * Reads page or cursor, page_size and the filters of `GET /runtimes` from the raw query object. Unknown parameters
  * are ignored (KEB's detail flags such as op_detail are accepted and have no effect). Throws
  * BadRequestError with KEB's wording where KEB has one; KEB ignores unknown states, we refuse them.
  */
@@ -106,10 +151,14 @@ export function parseRuntimesQuery(raw: RawRuntimesQuery, maxPageSize: number): 
   if (pageSize < 1) {
     throw invalid('page_size cannot be smaller than 1');
   }
-  const page = integerOf('page', raw.page) ?? 1;
-  if (page < 1) {
+  const page = integerOf('page', raw.page);
+  if (page !== undefined && page < 1) {
     throw invalid('page cannot be smaller than 1');
   }
+  if (page !== undefined && raw.cursor !== undefined) {
+    throw invalid('page and cursor cannot be used together');
+  }
+  const start: PageRequest = raw.cursor !== undefined ? { after: decodeCursor(raw.cursor) } : { page: page ?? 1 };
   const filter = { state: stateFilterOf(raw.state) } as RuntimesFilter;
   for (const [param, field] of Object.entries(FILTER_PARAMS) as Array<[keyof typeof FILTER_PARAMS, FilterField]>) {
     const values = valuesOf(raw[param], `${param} has to be a string or a repeated string parameter`);
@@ -119,5 +168,5 @@ export function parseRuntimesQuery(raw: RawRuntimesQuery, maxPageSize: number): 
     }
     filter[field] = values ? [...new Set(values)] : [];
   }
-  return { page, pageSize, filter };
+  return { start, pageSize, filter };
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { JsonObject } from '../persistence/json';
 import type { OperationState, OperationType } from '../persistence/operation.entity';
-import type { RuntimesFilter } from './runtimes-query';
+import type { ListingPosition, RuntimesFilter, StateFilter } from './runtimes-query';
 
 /** The instance columns a runtime listing shows. */
 export interface RuntimeInstanceRow {
@@ -23,6 +23,8 @@ export interface RuntimeInstanceRow {
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+  /** createdAt to the microsecond, for a cursor (a Date keeps only milliseconds). */
+  createdAtKey: string;
 }
 
 export interface RuntimeOperationRow {
@@ -37,15 +39,23 @@ export interface RuntimeOperationRow {
   typeTotal: number;
 }
 
+/** Filter → column. Plan and regions are on `runtime_states` too, so that broad listings never join instances. */
 const FILTER_COLUMNS: Record<Exclude<keyof RuntimesFilter, 'state'>, string> = {
   globalAccountIds: 'i.global_account_id',
   subaccountIds: 'i.subaccount_id',
   instanceIds: 'i.instance_id',
   runtimeIds: 'i.runtime_id',
-  providerRegions: 'i.provider_region',
+  providerRegions: 's.provider_region',
   shootNames: 'i.shoot_name',
-  planNames: 'i.plan_name',
-  platformRegions: 'i.platform_region',
+  planNames: 's.plan_name',
+  platformRegions: 's.platform_region',
+};
+
+/** The filters `runtime_counts` is keyed by (besides the state), with their column there. */
+const COUNTED_COLUMNS: Partial<Record<keyof typeof FILTER_COLUMNS, string>> = {
+  providerRegions: 'provider_region',
+  planNames: 'plan_name',
+  platformRegions: 'platform_region',
 };
 
 const INSTANCE_COLUMNS = `
@@ -53,56 +63,67 @@ const INSTANCE_COLUMNS = `
   i.subaccount_id AS "subaccountId", i.service_id AS "serviceId", i.plan_id AS "planId", i.plan_name AS "planName",
   i.platform_region AS "platformRegion", i.provider_region AS "providerRegion", i.provider, i.eu_access AS "euAccess",
   i.shoot_name AS "shootName", i.parameters, i.created_by AS "createdBy", i.created_at AS "createdAt",
-  i.updated_at AS "updatedAt", i.deleted_at AS "deletedAt"`;
+  i.updated_at AS "updatedAt", i.deleted_at AS "deletedAt",
+  to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAtKey"`;
 
-/** FROM and WHERE of one filter, shared by the page and the count so that both always agree. */
-interface FilterSql {
-  from: string;
-  params: unknown[];
+/** Where a page starts: after so many rows, or after a given row of the listing's order (a cursor). */
+export type PageStart = { offset: bigint } | { after: ListingPosition };
+
+/** Builds the conditions of one query; every user value becomes a bind parameter. */
+class SqlConditions {
+  readonly params: unknown[] = [];
+  readonly conditions: string[] = [];
+
+  bind(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  where(): string {
+    return this.conditions.length > 0 ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
+}
+
+function stateCondition(state: StateFilter, column: string, sql: SqlConditions): string | undefined {
+  switch (state.kind) {
+    case 'only':
+      return `${column} = ANY(${sql.bind(state.states)}::varchar[])`;
+    case 'except':
+      return `${column} <> ALL(${sql.bind(state.states)}::varchar[])`;
+    case 'any':
+      return undefined;
+  }
 }
 
 /**
- * Every user value is a bind parameter; only column names (constants above) are written into the SQL.
- * The state of a runtime is `operations.runtime_state` of its last operation (`instances.last_operation_id`;
- * both kept by the database, see migration RuntimesInfoIndexes1795391400000), so a state filter looks at one
- * operation row per instance: the page stops after LIMIT rows and the count never sorts operations.
+ * FROM and WHERE of one filter, over `runtime_states` (joined to instances only for the filters it lacks), shared
+ * by the page and the exact count so that both agree. Only column names (constants above) are written into the
+ * SQL. The state of a runtime is that of its last operation, kept in `runtime_states` by the database (migration
+ * RuntimeCounts1796140800000); as in KEB (an inner join on the last operation), an instance without operations
+ * has none and is not listed.
  */
-function filterSql(filter: RuntimesFilter): FilterSql {
-  const params: unknown[] = [];
-  const bind = (value: unknown): string => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  const conditions: string[] = [];
+function filterSql(filter: RuntimesFilter): SqlConditions & { from: string } {
+  const sql = new SqlConditions();
+  let joinsInstances = false;
   for (const [field, column] of Object.entries(FILTER_COLUMNS) as Array<[keyof typeof FILTER_COLUMNS, string]>) {
     const values = filter[field];
     if (values.length > 0) {
-      conditions.push(`${column} = ANY(${bind(values)}::varchar[])`);
+      sql.conditions.push(`${column} = ANY(${sql.bind(values)}::varchar[])`);
+      joinsInstances ||= column.startsWith('i.');
     }
   }
-  let join: string;
-  const state = filter.state;
-  switch (state.kind) {
-    case 'only':
-      join = `JOIN operations lo ON lo.id = i.last_operation_id AND lo.runtime_state = ANY(${bind(state.states)}::varchar[])`;
-      break;
-    case 'except':
-      // An anti-join: with few excluded runtimes (the default hides only deprovisioned ones) the count
-      // hashes just those instead of joining every instance to its operation.
-      join = '';
-      conditions.push(
-        'i.last_operation_id IS NOT NULL',
-        `NOT EXISTS (SELECT 1 FROM operations lo WHERE lo.id = i.last_operation_id AND lo.runtime_state = ANY(${bind(state.states)}::varchar[]))`,
-      );
-      break;
-    case 'any':
-      // As KEB (an inner join on the last operation), an instance without operations is not listed.
-      join = '';
-      conditions.push('i.last_operation_id IS NOT NULL');
-      break;
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  return { from: `FROM instances i ${join} ${where}`, params };
+  sql.conditions.push(stateCondition(filter.state, 's.runtime_state', sql) ?? 's.runtime_state IS NOT NULL');
+  const from = joinsInstances
+    ? 'FROM runtime_states s JOIN instances i ON i.instance_id = s.instance_id'
+    : 'FROM runtime_states s';
+  return Object.assign(sql, { from });
+}
+
+/** Whether `runtime_counts` can answer the count of this filter: no filter outside its keys. */
+export function isCountedFilter(filter: RuntimesFilter): boolean {
+  return (Object.keys(FILTER_COLUMNS) as Array<keyof typeof FILTER_COLUMNS>).every(
+    (field) => filter[field].length === 0 || COUNTED_COLUMNS[field] !== undefined,
+  );
 }
 
 /** Read side of instances and operations for the runtimes listing. */
@@ -110,19 +131,66 @@ function filterSql(filter: RuntimesFilter): FilterSql {
 export class RuntimesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** One page, oldest first; created_at ties broken by instance id so pages never overlap. */
-  async findPage(filter: RuntimesFilter, offset: bigint, limit: number): Promise<RuntimeInstanceRow[]> {
-    const { from, params } = filterSql(filter);
-    const n = params.length;
+  /**
+   * One page, oldest first; created_at ties broken by instance id so pages never overlap. The page's keys
+   * come from `runtime_states` first (its index holds the order and the broad filters, so even an OFFSET
+   * skips index entries only), and only the page's own rows are read from instances.
+   */
+  async findPage(filter: RuntimesFilter, start: PageStart, limit: number): Promise<RuntimeInstanceRow[]> {
+    const sql = filterSql(filter);
+    let offset = '';
+    if ('after' in start) {
+      sql.conditions.push(
+        `(s.created_at, s.instance_id) > (${sql.bind(start.after.createdAt)}::timestamptz, ${sql.bind(start.after.instanceId)}::varchar)`,
+      );
+    } else {
+      offset = `OFFSET ${sql.bind(start.offset.toString())}::bigint`;
+    }
     return this.dataSource.query<RuntimeInstanceRow[]>(
-      `SELECT ${INSTANCE_COLUMNS} ${from} ORDER BY i.created_at, i.instance_id LIMIT $${n + 1} OFFSET $${n + 2}::bigint`,
-      [...params, limit, offset.toString()],
+      `SELECT ${INSTANCE_COLUMNS}
+         FROM (SELECT s.instance_id, s.created_at ${sql.from} ${sql.where()}
+                ORDER BY s.created_at, s.instance_id LIMIT ${sql.bind(limit)} ${offset}) page
+         JOIN instances i ON i.instance_id = page.instance_id
+        ORDER BY page.created_at, page.instance_id`,
+      sql.params,
     );
   }
 
-  async count(filter: RuntimesFilter): Promise<number> {
-    const { from, params } = filterSql(filter);
-    const rows = await this.dataSource.query<Array<{ total: string }>>(`SELECT count(*) AS total ${from}`, params);
+  /** How many runtimes match: from `runtime_counts` where it can answer, else by counting them. */
+  count(filter: RuntimesFilter, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    return isCountedFilter(filter) ? this.countFromTotals(filter, manager) : this.countRows(filter, manager);
+  }
+
+  /** Counts the matching runtimes one by one: exact for every filter, and as costly as there are matches. */
+  async countRows(filter: RuntimesFilter, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const sql = filterSql(filter);
+    const rows = await manager.query<Array<{ total: string }>>(
+      `SELECT count(*) AS total ${sql.from} ${sql.where()}`,
+      sql.params,
+    );
+    return Number(rows[0].total);
+  }
+
+  /** Sums `runtime_counts`: a few rows per plan, region and state, whatever the number of runtimes. */
+  async countFromTotals(filter: RuntimesFilter, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    if (!isCountedFilter(filter)) {
+      throw new Error('runtime_counts is not keyed by every field of this filter');
+    }
+    const sql = new SqlConditions();
+    for (const [field, column] of Object.entries(COUNTED_COLUMNS) as Array<[keyof typeof FILTER_COLUMNS, string]>) {
+      const values = filter[field];
+      if (values.length > 0) {
+        sql.conditions.push(`${column} = ANY(${sql.bind(values)}::varchar[])`);
+      }
+    }
+    const state = stateCondition(filter.state, 'runtime_state', sql);
+    if (state) {
+      sql.conditions.push(state);
+    }
+    const rows = await manager.query<Array<{ total: string }>>(
+      `SELECT coalesce(sum(runtimes), 0) AS total FROM runtime_counts ${sql.where()}`,
+      sql.params,
+    );
     return Number(rows[0].total);
   }
 

@@ -141,4 +141,13 @@ export class RuntimesPageDto {
 
   @ApiProperty({ description: 'Number of runtimes matching the filters, on all pages', example: 1 })
   totalCount!: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Present when the page is full: pass it as `cursor` (with the same filters and page_size) for the next page. ' +
+      'Our addition to KEB: unlike a page number, a cursor costs the same however deep the page is, and rows ' +
+      'added or removed meanwhile neither shift nor repeat the rows that follow.',
+    example: 'WyIyMDI2LTAxLTAxVDAwOjAwOjAwLjAwMDAwMFoiLCI1ZjlhMWMyZSJd',
+  })
+  nextCursor?: string;
 }

@@ -10,6 +10,7 @@ import { IsOptional } from 'class-validator';
 export class RuntimesQueryDto {
   @ApiHideProperty() @IsOptional() page?: unknown;
   @ApiHideProperty() @IsOptional() page_size?: unknown;
+  @ApiHideProperty() @IsOptional() cursor?: unknown;
   @ApiHideProperty() @IsOptional() account?: unknown;
   @ApiHideProperty() @IsOptional() subaccount?: unknown;
   @ApiHideProperty() @IsOptional() instance_id?: unknown;

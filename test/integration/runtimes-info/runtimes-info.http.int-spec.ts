@@ -1,6 +1,7 @@
 import { INestApplication, Module, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ScheduleModule } from '@nestjs/schedule';
 import { SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { OsbErrorFilter } from '../../../src/common/osb-error.filter';
@@ -16,7 +17,12 @@ import { connect, runtimesConfig } from './runtimes-test-kit';
 /** The module over HTTP with the app's query parser, pipe and error filter (authentication is the lead's wiring). */
 async function startApp(ds: DataSource): Promise<{ app: INestApplication; url: string }> {
   @Module({
-    imports: [ConfigModule.forRoot(runtimesConfig()), PersistenceModule.forDataSource(ds), RuntimesInfoModule],
+    imports: [
+      ConfigModule.forRoot(runtimesConfig()),
+      PersistenceModule.forDataSource(ds),
+      ScheduleModule.forRoot(),
+      RuntimesInfoModule,
+    ],
   })
   class TestModule {}
   const app = await NestFactory.create<NestExpressApplication>(TestModule, { logger: false });
@@ -86,6 +92,7 @@ describe.each(BACKENDS)('GET /runtimes over HTTP on %s', (backend) => {
         [
           'page',
           'page_size',
+          'cursor',
           'account',
           'subaccount',
           'instance_id',

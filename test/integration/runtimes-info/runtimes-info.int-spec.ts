@@ -86,6 +86,68 @@ describe.each(BACKENDS)('GET /runtimes listing on %s', (backend) => {
       expect(pages.flatMap(ids)).toEqual(sorted);
     });
 
+    it('pages by cursor through the same rows as by page number, ties and microseconds included', async () => {
+      const account = uniqueAccount();
+      const createdAt = new Date('2026-03-03T00:00:00Z');
+      const seeded = await insertRuntimes(ds, 7, (n) => ({
+        globalAccountId: account,
+        instanceId: `cur-${account}-${n}`,
+        createdAt,
+      }));
+      // Microseconds a Date cannot hold: instance 5 before instance 6, both after the five that tie.
+      await ds.query(`UPDATE instances SET created_at = created_at + interval '1 microsecond' WHERE instance_id = $1`, [
+        seeded[5].instance.instanceId,
+      ]);
+      await ds.query(
+        `UPDATE instances SET created_at = created_at + interval '2 microseconds' WHERE instance_id = $1`,
+        [seeded[6].instance.instanceId],
+      );
+      const byNumber = await Promise.all(
+        [1, 2, 3].map((page) => list(account, { page: String(page), page_size: '3' })),
+      );
+      const byCursor = [await list(account, { page_size: '3' })];
+      while (byCursor[byCursor.length - 1].nextCursor) {
+        byCursor.push(await list(account, { page_size: '3', cursor: byCursor[byCursor.length - 1].nextCursor }));
+      }
+      expect(byCursor.map(ids)).toEqual(byNumber.map(ids));
+      expect(byCursor.flatMap(ids)).toEqual([
+        ...seeded
+          .slice(0, 5)
+          .map((s) => s.instance.instanceId)
+          .sort(),
+        seeded[5].instance.instanceId,
+        seeded[6].instance.instanceId,
+      ]);
+      // A full page hands out a cursor, a short one does not; every page knows the total.
+      expect(byCursor.map((p) => [p.count, p.totalCount, p.nextCursor !== undefined])).toEqual([
+        [3, 7, true],
+        [3, 7, true],
+        [1, 7, false],
+      ]);
+    });
+
+    it('continues after the cursor row even when rows before it are added or removed meanwhile', async () => {
+      const account = uniqueAccount();
+      const seeded = await insertRuntimes(ds, 4, () => ({ globalAccountId: account }));
+      const first = await list(account, { page_size: '2' });
+      expect(ids(first)).toEqual(seeded.slice(0, 2).map((s) => s.instance.instanceId));
+      await ds.query('DELETE FROM operations WHERE instance_id = $1', [seeded[0].instance.instanceId]);
+      const next = await list(account, { page_size: '2', cursor: first.nextCursor });
+      expect(ids(next)).toEqual(seeded.slice(2, 4).map((s) => s.instance.instanceId));
+      expect(next.totalCount).toBe(3);
+    });
+
+    it('answers an empty page after the last row, with the total', async () => {
+      const account = uniqueAccount();
+      await insertRuntimes(ds, 2, () => ({ globalAccountId: account }));
+      const full = await list(account, { page_size: '2' });
+      await expect(list(account, { page_size: '2', cursor: full.nextCursor })).resolves.toEqual({
+        data: [],
+        count: 0,
+        totalCount: 2,
+      });
+    });
+
     it('answers an empty page for a huge page number', async () => {
       const account = uniqueAccount();
       await insertRuntime(ds, { globalAccountId: account });

@@ -11,7 +11,10 @@ export const DEFAULT_REGION = 'cf-eu10';
 
 /** Only what the runtimes listing reads from the configuration. */
 export function runtimesConfig(maxPageSize = 100): AppConfig {
-  return { runtimesInfo: { maxPageSize }, broker: { defaultRequestRegion: DEFAULT_REGION } } as AppConfig;
+  return {
+    runtimesInfo: { maxPageSize, countsCompactIntervalMs: 60_000 },
+    broker: { defaultRequestRegion: DEFAULT_REGION },
+  } as AppConfig;
 }
 
 export async function connect(backend: Backend): Promise<DataSource> {
