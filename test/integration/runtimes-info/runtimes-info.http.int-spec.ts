@@ -71,11 +71,27 @@ describe.each(BACKENDS)('GET /runtimes over HTTP on %s', (backend) => {
     ['page=0', 'page cannot be smaller than 1'],
     ['state=running', 'state "running" is not one of'],
     ['account[x]=1', 'account has to be a string or a repeated string parameter'],
+    ['cursor=bm90IGEgY3Vyc29y', 'cursor is not one this API handed out'],
+    ['cursor=%00', 'cursor is not one this API handed out'],
+    ['page=2&cursor=x', 'page and cursor cannot be used together'],
   ])('answers 400 {description} for ?%s', async (query, message) => {
     const { status, body } = await get(`/runtimes?${query}`);
     expect(status).toBe(400);
     expect(Object.keys(body)).toEqual(['description']);
     expect(body.description).toContain(`while getting query parameters: ${message}`);
+  });
+
+  it('hands out a cursor on full pages that the next request takes over HTTP', async () => {
+    const account = uniqueAccount();
+    await insertRuntimes(ds, 3, () => ({ globalAccountId: account }));
+    const first = await get(`/info/runtimes?account=${account}&page_size=2`);
+    expect(first.body).toMatchObject({ count: 2, totalCount: 3, nextCursor: expect.any(String) });
+    const next = await get(
+      `/info/runtimes?account=${account}&page_size=2&cursor=${encodeURIComponent(first.body.nextCursor as string)}`,
+    );
+    expect(next.status).toBe(200);
+    expect(next.body).toMatchObject({ count: 1, totalCount: 3 });
+    expect(next.body).not.toHaveProperty('nextCursor');
   });
 
   it('is marked for the runtimes-read scope', () => {
