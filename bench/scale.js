@@ -39,6 +39,7 @@ function queries(size) {
     ['account=<one> (10 runtimes)', () => `account=ga-${pick(size / 10)}`],
     ['instance_id=<one>', () => `instance_id=inst-${String(pick(size)).padStart(7, '0')}`],
     ['plan=azure&region=westeurope, page_size=100', () => 'plan=azure&region=westeurope&page_size=100'],
+    ['plan=free (no runtimes)', () => 'plan=free'],
     ['state=failed, page_size=100', () => 'state=failed&page_size=100'],
     ['state=all, page_size=100', () => 'state=all&page_size=100'],
   ];

@@ -40,6 +40,15 @@ export class RuntimeCounts1796140800000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX runtime_states_listing_idx ON runtime_states (created_at, instance_id)
         INCLUDE (runtime_state, plan_name, provider_region, platform_region)`);
+    // Rare values (a plan, region or state with few runtimes) are found by these rather than by walking the order.
+    // They replace the instance and operation indexes the listing used before (RuntimesInfoIndexes1795391400000).
+    for (const column of ['runtime_state', 'plan_name', 'provider_region', 'platform_region']) {
+      await q.query(`CREATE INDEX runtime_states_${column}_idx ON runtime_states (${column})`);
+    }
+    await q.query('DROP INDEX operations_runtime_state_idx');
+    for (const column of ['plan_name', 'provider_region', 'platform_region']) {
+      await q.query(`DROP INDEX instances_${column}_idx`);
+    }
     await q.query(`
       CREATE TABLE runtime_counts (
         runtime_state varchar(32) NOT NULL,
@@ -167,6 +176,10 @@ export class RuntimeCounts1796140800000 implements MigrationInterface {
     await q.query('DROP FUNCTION runtime_states_replace(runtime_states, runtime_states)');
     await q.query('DROP FUNCTION runtime_counts_add(runtime_states, integer)');
     await q.query('DROP TABLE runtime_counts');
+    for (const column of ['plan_name', 'provider_region', 'platform_region']) {
+      await q.query(`CREATE INDEX instances_${column}_idx ON instances (${column})`);
+    }
+    await q.query('CREATE INDEX operations_runtime_state_idx ON operations (runtime_state)');
     await q.query('DROP TABLE runtime_states');
   }
 }
