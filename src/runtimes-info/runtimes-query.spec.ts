@@ -75,6 +75,21 @@ describe('parseRuntimesQuery', () => {
       expect(parsed).toMatchObject({ start: { after: position }, pageSize: 5, filter: { planNames: ['aws'] } });
     });
 
+    it('takes the first and last instants PostgreSQL can order', () => {
+      for (const createdAt of [
+        '0001-01-01T00:00:00.000000Z',
+        '9999-12-31T23:59:59.999999Z',
+        '2028-02-29T12:00:00.5Z',
+      ]) {
+        const raw = query(`cursor=${encodeCursor({ createdAt, instanceId: 'x' })}`);
+        if (createdAt.length === 27) {
+          expect(parseRuntimesQuery(raw, MAX).start).toEqual({ after: { createdAt, instanceId: 'x' } });
+        } else {
+          expect(() => parseRuntimesQuery(raw, MAX)).toThrow('cursor is not one this API handed out');
+        }
+      }
+    });
+
     it('is opaque URL-safe text', () => {
       expect(encodeCursor({ ...position, instanceId: '\u00e9?/+=&' })).toMatch(/^[A-Za-z0-9_-]+$/);
     });
@@ -92,6 +107,9 @@ describe('parseRuntimesQuery', () => {
       ['three values', encoded([position.createdAt, 'x', 'y'])],
       ['milliseconds only', encoded(['2026-01-01T00:00:00.123Z', 'x'])],
       ['an impossible date', encoded(['2026-13-45T00:00:00.000000Z', 'x'])],
+      ['a day the month does not have', encoded(['2026-02-30T00:00:00.000000Z', 'x'])],
+      ['year 0', encoded(['0000-01-01T00:00:00.000000Z', 'x'])],
+      ['an hour past 23', encoded(['2026-01-01T24:00:00.000000Z', 'x'])],
       ['an empty instance id', encoded([position.createdAt, ''])],
       ['a NUL in the instance id', encoded([position.createdAt, 'a\u0000b'])],
       ['a number as instance id', encoded([position.createdAt, 7])],

@@ -43,6 +43,18 @@ export interface RuntimesQuery {
 
 const CURSOR_CREATED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
+/**
+ * An instant PostgreSQL accepts: ISO 8601 in UTC with microseconds, a year from 1, and a real calendar day
+ * (Date.parse takes 2026-02-30 as 2 March, hence the round trip).
+ */
+function isRealInstant(value: string): boolean {
+  if (!CURSOR_CREATED_AT.test(value) || value.startsWith('0000')) {
+    return false;
+  }
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 23) === value.slice(0, 23);
+}
+
 /** The cursor a page hands out for the page after it: opaque to clients, base64url of JSON. */
 export function encodeCursor(position: ListingPosition): string {
   return Buffer.from(JSON.stringify([position.createdAt, position.instanceId])).toString('base64url');
@@ -63,8 +75,7 @@ function decodeCursor(raw: unknown): ListingPosition {
     !Array.isArray(decoded) ||
     decoded.length !== 2 ||
     typeof decoded[0] !== 'string' ||
-    !CURSOR_CREATED_AT.test(decoded[0]) ||
-    Number.isNaN(Date.parse(decoded[0])) ||
+    !isRealInstant(decoded[0]) ||
     typeof decoded[1] !== 'string' ||
     decoded[1].length === 0 ||
     decoded[1].length > 255 ||

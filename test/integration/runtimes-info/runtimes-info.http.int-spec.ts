@@ -73,6 +73,8 @@ describe.each(BACKENDS)('GET /runtimes over HTTP on %s', (backend) => {
     ['account[x]=1', 'account has to be a string or a repeated string parameter'],
     ['cursor=bm90IGEgY3Vyc29y', 'cursor is not one this API handed out'],
     ['cursor=%00', 'cursor is not one this API handed out'],
+    // Date.parse takes 30 February; PostgreSQL would refuse it (a 500 if it got that far).
+    ['cursor=WyIyMDI2LTAyLTMwVDAwOjAwOjAwLjAwMDAwMFoiLCJ4Il0', 'cursor is not one this API handed out'],
     ['page=2&cursor=x', 'page and cursor cannot be used together'],
   ])('answers 400 {description} for ?%s', async (query, message) => {
     const { status, body } = await get(`/runtimes?${query}`);
