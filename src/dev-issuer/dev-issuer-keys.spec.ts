@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
@@ -24,9 +24,13 @@ describe('DevIssuerKeys', () => {
   });
 
   it('gives processes starting together on one data directory the same key', async () => {
-    const dir = tmp();
-    const keys = await Promise.all([1, 2, 3].map(() => DevIssuerKeys.loadOrCreate(dir)));
-    expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
+    // Several rounds: a reader that catches the file half-written (it once did) fails the round.
+    for (let round = 0; round < 4; round++) {
+      const dir = tmp();
+      const keys = await Promise.all(Array.from({ length: 6 }, () => DevIssuerKeys.loadOrCreate(dir)));
+      expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
+      expect(readdirSync(dir)).toEqual([DEV_ISSUER_KEY_FILE]);
+    }
   });
 
   it('refuses a damaged key file with a hint instead of replacing it silently', async () => {

@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, JsonWebKey, KeyObject } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, generateKeyPair, JsonWebKey, KeyObject, randomUUID } from 'node:crypto';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, createLocalJWKSet, JWK, JWTVerifyGetKey } from 'jose';
 
@@ -28,15 +28,21 @@ export class DevIssuerKeys {
     let stored = await readIfExists(file);
     if (stored === undefined) {
       const created = await createJwk();
+      // Written whole under a name of its own, then linked into place: link() fails with EEXIST when another
+      // process sharing the data directory got there first (then its key is read), and the file never appears
+      // half-written, as it could with an exclusive create followed by a write.
+      const draft = `${file}.${process.pid}.${randomUUID()}.tmp`;
+      await writeFile(draft, `${JSON.stringify(created)}\n`, { mode: 0o600, flag: 'wx' });
       try {
-        // 'wx': when two processes share a data directory, the first writer wins and the other reads its key.
-        await writeFile(file, `${JSON.stringify(created)}\n`, { mode: 0o600, flag: 'wx' });
+        await link(draft, file);
         stored = created;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw err;
         }
         stored = await readIfExists(file);
+      } finally {
+        await unlink(draft).catch(() => undefined);
       }
     }
     return DevIssuerKeys.fromJwk(stored, file);
