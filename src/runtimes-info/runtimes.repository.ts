@@ -79,19 +79,31 @@ class SqlConditions {
     return `$${this.params.length}`;
   }
 
+  /** `column` is one of `values`; an empty list filters nothing and adds no condition (then false). */
+  anyOf(column: string, values: readonly string[]): boolean {
+    if (values.length === 0) {
+      return false;
+    }
+    this.conditions.push(`${column} = ANY(${this.bind(values)}::varchar[])`);
+    return true;
+  }
+
+  /** The state filter on `column`; `any` adds no condition (then false). */
+  state(state: StateFilter, column: string): boolean {
+    switch (state.kind) {
+      case 'only':
+        this.conditions.push(`${column} = ANY(${this.bind(state.states)}::varchar[])`);
+        return true;
+      case 'except':
+        this.conditions.push(`${column} <> ALL(${this.bind(state.states)}::varchar[])`);
+        return true;
+      case 'any':
+        return false;
+    }
+  }
+
   where(): string {
     return this.conditions.length > 0 ? `WHERE ${this.conditions.join(' AND ')}` : '';
-  }
-}
-
-function stateCondition(state: StateFilter, column: string, sql: SqlConditions): string | undefined {
-  switch (state.kind) {
-    case 'only':
-      return `${column} = ANY(${sql.bind(state.states)}::varchar[])`;
-    case 'except':
-      return `${column} <> ALL(${sql.bind(state.states)}::varchar[])`;
-    case 'any':
-      return undefined;
   }
 }
 
@@ -106,13 +118,13 @@ function filterSql(filter: RuntimesFilter): SqlConditions & { from: string } {
   const sql = new SqlConditions();
   let joinsInstances = false;
   for (const [field, column] of Object.entries(FILTER_COLUMNS) as Array<[keyof typeof FILTER_COLUMNS, string]>) {
-    const values = filter[field];
-    if (values.length > 0) {
-      sql.conditions.push(`${column} = ANY(${sql.bind(values)}::varchar[])`);
+    if (sql.anyOf(column, filter[field])) {
       joinsInstances ||= column.startsWith('i.');
     }
   }
-  sql.conditions.push(stateCondition(filter.state, 's.runtime_state', sql) ?? 's.runtime_state IS NOT NULL');
+  if (!sql.state(filter.state, 's.runtime_state')) {
+    sql.conditions.push('s.runtime_state IS NOT NULL');
+  }
   const from = joinsInstances
     ? 'FROM runtime_states s JOIN instances i ON i.instance_id = s.instance_id'
     : 'FROM runtime_states s';
@@ -178,15 +190,9 @@ export class RuntimesRepository {
     }
     const sql = new SqlConditions();
     for (const [field, column] of Object.entries(COUNTED_COLUMNS) as Array<[keyof typeof FILTER_COLUMNS, string]>) {
-      const values = filter[field];
-      if (values.length > 0) {
-        sql.conditions.push(`${column} = ANY(${sql.bind(values)}::varchar[])`);
-      }
+      sql.anyOf(column, filter[field]);
     }
-    const state = stateCondition(filter.state, 'runtime_state', sql);
-    if (state) {
-      sql.conditions.push(state);
-    }
+    sql.state(filter.state, 'runtime_state');
     const rows = await manager.query<Array<{ total: string }>>(
       `SELECT coalesce(sum(runtimes), 0) AS total FROM runtime_counts ${sql.where()}`,
       sql.params,
